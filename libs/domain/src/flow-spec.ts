@@ -1,0 +1,231 @@
+import { z } from 'zod';
+
+/**
+ * The flow spec (DESIGN.md §5): a team of agents and how they talk. Validated with zod; the same
+ * schema is published as JSON Schema at `GET /flows/schema`. Field names follow AG2.
+ */
+
+const agentName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z_][A-Za-z0-9_\- ]*$/, 'agent names start with a letter or _ and use letters, digits, _, - or space');
+
+export const ToolCallSpec = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  arguments: z.union([z.record(z.string(), z.unknown()), z.string()]).default({}),
+});
+export type ToolCallSpec = z.infer<typeof ToolCallSpec>;
+
+const ScriptedReply = z.union([
+  z.string(),
+  z.object({ content: z.string().nullable().default(null), tool_calls: z.array(ToolCallSpec).optional() }),
+]);
+export type ScriptedReply = z.infer<typeof ScriptedReply>;
+
+export const ScriptedLlm = z.object({
+  provider: z.literal('scripted'),
+  /** Used in order; the last one repeats. */
+  replies: z.array(ScriptedReply).default([]),
+  /** First rule whose regex matches the last message wins over `replies`. */
+  rules: z.array(z.object({ match: z.string().min(1), reply: ScriptedReply })).default([]),
+  /** Answer with the last message's content. */
+  echo: z.boolean().default(false),
+  delay_ms: z.number().int().min(0).max(600_000).default(0),
+  stream: z.boolean().default(false),
+});
+
+export const OpenAiLlm = z.object({
+  provider: z.literal('openai'),
+  model: z.string().min(1),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  /** Any OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp). Default from configuration. */
+  base_url: z.string().url().optional(),
+  /** Name of the configured secret holding the key (never the key itself). */
+  api_key_ref: z.string().min(1).optional(),
+  stream: z.boolean().default(false),
+});
+
+export const LlmSpec = z.discriminatedUnion('provider', [ScriptedLlm, OpenAiLlm]);
+export type LlmSpec = z.infer<typeof LlmSpec>;
+export type ScriptedLlmSpec = z.infer<typeof ScriptedLlm>;
+export type OpenAiLlmSpec = z.infer<typeof OpenAiLlm>;
+
+export const TerminationMatch = z.object({
+  type: z.enum(['exact', 'contains', 'regex']),
+  value: z.string().min(1),
+  case_sensitive: z.boolean().default(true),
+});
+export type TerminationMatch = z.infer<typeof TerminationMatch>;
+
+const jsonSchemaObject = z.record(z.string(), z.unknown());
+
+export const ToolSpec = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tool names use letters, digits, _ and -'),
+  description: z.string().max(2000).default(''),
+  parameters: jsonSchemaObject.default({ type: 'object', properties: {} }),
+  /** `http`: the server calls it; `client`: the chat pauses for `tool_outputs` from the API caller. */
+  kind: z.enum(['http', 'client']).default('client'),
+  http: z
+    .object({
+      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+      url: z.string().url(),
+      /** Header values are literal strings or `{secret: NAME}` looked up in configuration. */
+      headers: z.record(z.string(), z.union([z.string(), z.object({ secret: z.string().min(1) })])).default({}),
+      timeout_ms: z.number().int().min(1).max(120_000).default(10_000),
+    })
+    .optional(),
+});
+export type ToolSpec = z.infer<typeof ToolSpec>;
+
+export const HumanInputMode = z.enum(['ALWAYS', 'TERMINATE', 'NEVER']);
+export type HumanInputMode = z.infer<typeof HumanInputMode>;
+
+export const AgentType = z.enum(['user_proxy', 'assistant', 'conversable']);
+export type AgentType = z.infer<typeof AgentType>;
+
+export const AgentSpec = z.object({
+  name: agentName,
+  type: AgentType.default('conversable'),
+  description: z.string().max(4000).optional(),
+  /** Defaults by type follow AG2 (see libs/engine agent defaults). */
+  system_message: z.string().max(100_000).optional(),
+  human_input_mode: HumanInputMode.optional(),
+  max_consecutive_auto_reply: z.number().int().min(0).max(10_000).optional(),
+  /** Default: content is exactly `TERMINATE`. */
+  is_termination_msg: TerminationMatch.optional(),
+  /** Reply when the agent has nothing else to say (AG2 default ""). */
+  default_auto_reply: z.string().max(100_000).optional(),
+  llm: LlmSpec.nullable().optional(),
+  tools: z.array(ToolSpec).max(64).default([]),
+});
+export type AgentSpec = z.infer<typeof AgentSpec>;
+
+export const SummaryMethod = z.enum(['last_msg', 'reflection_with_llm']);
+
+export const TwoAgentChat = z.object({
+  type: z.literal('two_agent'),
+  initiator: agentName,
+  recipient: agentName,
+  max_turns: z.number().int().min(1).max(10_000).optional(),
+  summary_method: SummaryMethod.default('last_msg'),
+});
+
+export const GroupChat = z.object({
+  type: z.literal('group'),
+  initiator: agentName,
+  /** Members; default all agents of the flow. */
+  agents: z.array(agentName).min(1).optional(),
+  max_round: z.number().int().min(1).max(10_000).default(10),
+  speaker_selection: z.enum(['auto', 'round_robin', 'random', 'manual']).default('auto'),
+  max_retries_for_selecting_speaker: z.number().int().min(0).max(10).default(2),
+  allow_repeat_speaker: z.boolean().default(true),
+  /** Directed graph: speaker → agents allowed to speak next. */
+  allowed_transitions: z.record(z.string(), z.array(agentName)).optional(),
+  send_introductions: z.boolean().default(false),
+  manager: z
+    .object({
+      name: agentName.default('chat_manager'),
+      llm: LlmSpec.nullable().optional(),
+      system_message: z.string().max(100_000).optional(),
+      is_termination_msg: TerminationMatch.optional(),
+    })
+    .default({ name: 'chat_manager' }),
+  summary_method: SummaryMethod.default('last_msg'),
+});
+
+export const SequentialChat = z.object({
+  type: z.literal('sequential'),
+  chats: z
+    .array(
+      z.object({
+        initiator: agentName,
+        recipient: agentName,
+        /** The first chat's message is the user's; later chats need their own. */
+        message: z.string().max(100_000).optional(),
+        max_turns: z.number().int().min(1).max(10_000).optional(),
+        summary_method: SummaryMethod.default('last_msg'),
+      }),
+    )
+    .min(1)
+    .max(100),
+});
+
+export const ChatSpec = z.discriminatedUnion('type', [TwoAgentChat, GroupChat, SequentialChat]);
+export type ChatSpec = z.infer<typeof ChatSpec>;
+export type TwoAgentChatSpec = z.infer<typeof TwoAgentChat>;
+export type GroupChatSpec = z.infer<typeof GroupChat>;
+export type SequentialChatSpec = z.infer<typeof SequentialChat>;
+
+export const FlowSpecSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    description: z.string().max(4000).optional(),
+    agents: z.array(AgentSpec).min(1).max(100),
+    chat: ChatSpec,
+    /** Seconds an input request stays open before the run ends with `input_timeout`. */
+    input_timeout: z.number().int().positive().max(30 * 24 * 3600).optional(),
+  })
+  .superRefine((flow, ctx) => {
+    const names = new Set<string>();
+    flow.agents.forEach((a, i) => {
+      if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'name'], message: `duplicate agent name "${a.name}"` });
+      names.add(a.name);
+    });
+    const known = (name: string, path: (string | number)[]) => {
+      if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown agent "${name}"` });
+    };
+    const chat = flow.chat;
+    if (chat.type === 'two_agent') {
+      known(chat.initiator, ['chat', 'initiator']);
+      known(chat.recipient, ['chat', 'recipient']);
+      if (chat.initiator === chat.recipient)
+        ctx.addIssue({ code: 'custom', path: ['chat', 'recipient'], message: 'recipient must differ from initiator' });
+    } else if (chat.type === 'group') {
+      known(chat.initiator, ['chat', 'initiator']);
+      chat.agents?.forEach((n, i) => known(n, ['chat', 'agents', i]));
+      for (const [from, tos] of Object.entries(chat.allowed_transitions ?? {})) {
+        known(from, ['chat', 'allowed_transitions', from]);
+        tos.forEach((t, i) => known(t, ['chat', 'allowed_transitions', from, i]));
+      }
+      if (names.has(chat.manager.name))
+        ctx.addIssue({ code: 'custom', path: ['chat', 'manager', 'name'], message: 'manager name clashes with an agent' });
+    } else {
+      chat.chats.forEach((c, i) => {
+        known(c.initiator, ['chat', 'chats', i, 'initiator']);
+        known(c.recipient, ['chat', 'chats', i, 'recipient']);
+        if (i > 0 && c.message === undefined)
+          ctx.addIssue({ code: 'custom', path: ['chat', 'chats', i, 'message'], message: 'chats after the first need a message' });
+      });
+    }
+    flow.agents.forEach((a, i) =>
+      a.tools.forEach((t, j) => {
+        if (t.kind === 'http' && !t.http)
+          ctx.addIssue({ code: 'custom', path: ['agents', i, 'tools', j, 'http'], message: 'http tools need an http block' });
+      }),
+    );
+  });
+
+export type FlowSpec = z.infer<typeof FlowSpecSchema>;
+/** What clients send (defaults not yet applied). */
+export type FlowSpecInput = z.input<typeof FlowSpecSchema>;
+
+export type FlowParseResult = { ok: true; flow: FlowSpec } | { ok: false; errors: string[] };
+
+/** Validates a flow; errors name the bad field, e.g. `agents.1.llm.provider: Invalid input`. */
+export function parseFlowSpec(input: unknown): FlowParseResult {
+  const result = FlowSpecSchema.safeParse(input);
+  if (result.success) return { ok: true, flow: result.data };
+  return { ok: false, errors: formatZodIssues(result.error.issues) };
+}
+
+export function formatZodIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`);
+}
+
+/** The published JSON Schema of a flow (input side: defaults are optional). */
+export function flowJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(FlowSpecSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -1,0 +1,5 @@
+export * from './chat-status';
+export * from './termination';
+export * from './errors';
+export * from './flow-spec';
+export * from './message';
