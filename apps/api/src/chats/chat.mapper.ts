@@ -1,0 +1,41 @@
+import { messageEventData, type ChatRow, type MessageRow, type RunRow } from '@conclave/persistence';
+
+/** Chats as the API returns them: Agentok's fields first, then ours. Internal counters stay inside. */
+export function toChatDto(chat: ChatRow) {
+  return {
+    id: chat.id,
+    name: chat.name,
+    status: chat.status,
+    from_type: chat.from_type,
+    from_flow: chat.flow_id,
+    flow_version: chat.flow_version,
+    agent_id: chat.agent_id,
+    session_id: chat.external_id,
+    metadata: chat.metadata,
+    input_request: chat.input_request,
+    last_error: chat.last_error,
+    termination_reason: chat.termination_reason,
+    active_run_id: chat.active_run_id,
+    last_seq: chat.last_seq,
+    created_at: chat.created_at,
+    updated_at: chat.updated_at,
+  };
+}
+
+export function toRunDto(run: RunRow) {
+  return {
+    id: run.id,
+    chat_id: run.chat_id,
+    status: run.status,
+    termination_reason: run.termination_reason,
+    summary: run.summary,
+    last_error: run.last_error,
+    attempt: run.attempt,
+    usage: run.usage,
+    created_at: run.created_at,
+    started_at: run.started_at,
+    ended_at: run.ended_at,
+  };
+}
+
+export const toMessageDto = (message: MessageRow) => messageEventData(message);

@@ -1,0 +1,96 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
+import { IdPipe } from '../common/uuid.pipe';
+import { NativeExceptionFilter } from '../common/native-exception.filter';
+import { ZodPipe } from '../common/zod-body.pipe';
+import { toChatDto } from './chat.mapper';
+import { ChatsService } from './chats.service';
+import {
+  CreateChatBody,
+  InputBody,
+  ListChatsQuery,
+  ListMessagesQuery,
+  PostMessageBody,
+  SendQuery,
+  WaitQuery,
+} from './dto/chat.dto';
+
+const chatId = new IdPipe('Chat');
+
+/** Agentok Studio's chats API (native), mounted at `/` and `/v1`. */
+@Controller(['chats', 'v1/chats'])
+@UseGuards(ApiKeyGuard)
+@UseFilters(NativeExceptionFilter)
+export class ChatsController {
+  constructor(private readonly chats: ChatsService) {}
+
+  @Get()
+  list(@CurrentPrincipal() p: Principal, @Query(new ZodPipe(ListChatsQuery)) q: ListChatsQuery) {
+    return this.chats.list(p, q);
+  }
+
+  @Post()
+  async create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateChatBody)) body: CreateChatBody) {
+    return toChatDto(await this.chats.create(p, body));
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() p: Principal, @Param('id', chatId) id: string) {
+    return toChatDto(await this.chats.get(p, id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@CurrentPrincipal() p: Principal, @Param('id', chatId) id: string): Promise<void> {
+    await this.chats.delete(p, id);
+  }
+
+  @Post(':id/messages')
+  @HttpCode(202)
+  send(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', chatId) id: string,
+    @Body(new ZodPipe(PostMessageBody)) message: string,
+    @Query(new ZodPipe(SendQuery)) q: SendQuery,
+  ) {
+    return this.chats.sendMessage(p, id, { message }, { wait: q.wait, multitask: q.multitask });
+  }
+
+  @Get(':id/messages')
+  messages(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', chatId) id: string,
+    @Query(new ZodPipe(ListMessagesQuery)) q: ListMessagesQuery,
+  ) {
+    return this.chats.messages(p, id, q);
+  }
+
+  @Post(':id/input')
+  @HttpCode(202)
+  input(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', chatId) id: string,
+    @Body(new ZodPipe(InputBody)) answer: InputBody,
+    @Query(new ZodPipe(WaitQuery)) q: WaitQuery,
+  ) {
+    return this.chats.answerInput(p, id, answer, { wait: q.wait });
+  }
+
+  @Post([':id/cancel', ':id/abort'])
+  @HttpCode(202)
+  async cancel(@CurrentPrincipal() p: Principal, @Param('id', chatId) id: string) {
+    const { chat, cancelled } = await this.chats.cancel(p, id);
+    return { chat: toChatDto(chat), cancelled };
+  }
+}

@@ -1,0 +1,157 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@conclave/config';
+import { conflict, DomainError, notFound } from '@conclave/domain';
+import type { Principal } from '@conclave/auth';
+import {
+  ChatsRepository,
+  decodeChatCursor,
+  FlowsRepository,
+  RunsRepository,
+  type ChatRow,
+  type EventRow,
+  type PendingAnswer,
+  type RunInput,
+} from '@conclave/persistence';
+import { type EventBus, toEnvelope } from '@conclave/realtime';
+import { RUN_DISPATCHER, type RunDispatcher } from '@conclave/runtime';
+import { randomInt } from 'node:crypto';
+import { EVENT_BUS } from '../core.module';
+import { ChatWaiter } from './chat-waiter';
+import { toChatDto, toMessageDto, toRunDto } from './chat.mapper';
+import type { CreateChatBody } from './dto/chat.dto';
+
+export type Multitask = 'reject' | 'enqueue' | 'interrupt';
+
+/** The chat use cases behind every API family (native/Agentok, Aksita, Asyntai). */
+@Injectable()
+export class ChatsService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(RUN_DISPATCHER) private readonly dispatcher: RunDispatcher,
+    private readonly chats: ChatsRepository,
+    private readonly flows: FlowsRepository,
+    private readonly runs: RunsRepository,
+    private readonly waiter: ChatWaiter,
+  ) {}
+
+  async create(
+    principal: Principal,
+    body: CreateChatBody,
+    extra: { agentId?: string | null; externalId?: string | null } = {},
+  ): Promise<ChatRow> {
+    const flow = await this.flows.get(principal.accountId, body.flowId, body.flowVersion);
+    if (!flow || (flow.archived_at && body.flowVersion === undefined)) throw notFound('Flow');
+    const { chat, events } = await this.chats.create(principal.accountId, {
+      name: body.name,
+      fromType: body.fromType,
+      flowId: flow.id,
+      flowVersion: flow.version,
+      metadata: body.metadata,
+      agentId: extra.agentId,
+      externalId: extra.externalId,
+    });
+    this.publish(principal.accountId, chat.id, events);
+    return chat;
+  }
+
+  async list(principal: Principal, query: { status?: string; cursor?: string; limit: number }) {
+    const cursor = query.cursor ? decodeChatCursor(query.cursor) : undefined;
+    if (cursor === null) throw new DomainError('invalid', 'cursor is not valid');
+    const page = await this.chats.list(principal.accountId, { status: query.status, cursor, limit: query.limit });
+    return { data: page.items.map(toChatDto), next_cursor: page.nextCursor };
+  }
+
+  async get(principal: Principal, chatId: string): Promise<ChatRow> {
+    const chat = await this.chats.get(principal.accountId, chatId);
+    if (!chat) throw notFound('Chat');
+    return chat;
+  }
+
+  /** Stops any active run (keeping its output), then deletes the chat with its transcript. */
+  async delete(principal: Principal, chatId: string): Promise<void> {
+    await this.cancel(principal, chatId).catch((err) => {
+      if (!(err instanceof DomainError && err.code === 'conflict')) throw err;
+    });
+    if (!(await this.chats.delete(principal.accountId, chatId))) throw notFound('Chat');
+  }
+
+  /** A user message: starts a run (DESIGN.md §3); 409 while one is active unless multitask says otherwise. */
+  async sendMessage(
+    principal: Principal,
+    chatId: string,
+    input: RunInput,
+    options: { wait: boolean; multitask?: Multitask },
+  ) {
+    if (options.multitask === 'interrupt') await this.cancelAndSettle(principal, chatId);
+    const result = await this.runs.start(principal.accountId, chatId, input, randomInt(2 ** 31 - 1));
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound('Chat');
+      throw conflict(`Chat is ${result.status}: a run is already active`, { active_run_id: result.activeRunId });
+    }
+    this.publish(principal.accountId, chatId, result.events);
+    await this.dispatcher.dispatch(result.run.id);
+    return this.respond(principal, chatId, result.run.id, result.chat.message_count, options.wait);
+  }
+
+  async answerInput(principal: Principal, chatId: string, answer: PendingAnswer, options: { wait: boolean }) {
+    const result = await this.runs.answer(principal.accountId, chatId, answer);
+    if (!result.ok) {
+      if (result.reason === 'not_found') throw notFound('Chat');
+      if (result.reason === 'wrong_kind')
+        throw new DomainError(
+          'invalid',
+          result.expected === 'tool_outputs'
+            ? 'The pending input request expects tool_outputs'
+            : 'The pending input request expects a message',
+        );
+      throw conflict(`Chat is ${result.status}, not waiting for human input`);
+    }
+    this.publish(principal.accountId, chatId, result.events);
+    await this.dispatcher.dispatch(result.run.id);
+    return this.respond(principal, chatId, result.run.id, result.chat.message_count, options.wait);
+  }
+
+  /**
+   * Stops the active run and keeps what it produced. An idle run (queued, waiting, or whose holder
+   * died) ends here; a run executing elsewhere gets the signal through the bus and the DB flag.
+   */
+  async cancel(principal: Principal, chatId: string): Promise<{ chat: ChatRow; cancelled: boolean }> {
+    const { found, run } = await this.runs.requestCancel(principal.accountId, chatId);
+    if (!found) throw notFound('Chat');
+    if (!run) return { chat: await this.get(principal, chatId), cancelled: false };
+    const idle =
+      run.status !== 'running' || !run.lease_until || run.lease_until.getTime() < Date.now();
+    if (idle) {
+      const events = await this.runs.finish({ runId: run.id, end: { status: 'cancelled', reason: 'cancelled' } });
+      if (events) this.publish(principal.accountId, chatId, events);
+    } else {
+      this.bus.publish({ kind: 'cancel', runId: run.id });
+    }
+    return { chat: await this.get(principal, chatId), cancelled: true };
+  }
+
+  async messages(principal: Principal, chatId: string, query: { after: number; limit: number }) {
+    await this.get(principal, chatId);
+    const rows = await this.chats.messages(chatId, query);
+    return rows.map(toMessageDto);
+  }
+
+  private async cancelAndSettle(principal: Principal, chatId: string): Promise<void> {
+    const { cancelled } = await this.cancel(principal, chatId);
+    if (cancelled) await this.waiter.untilIdle(principal.accountId, chatId, this.config.waitTimeoutMs);
+  }
+
+  private async respond(principal: Principal, chatId: string, runId: string, messagesBefore: number, wait: boolean) {
+    if (wait) await this.waiter.untilSettled(principal.accountId, chatId, this.config.waitTimeoutMs);
+    const chat = await this.get(principal, chatId);
+    const run = await this.runs.getForAccount(principal.accountId, runId);
+    const body: Record<string, unknown> = { chat: toChatDto(chat), run: run ? toRunDto(run) : null };
+    if (wait) body.messages = (await this.chats.messages(chatId, { after: messagesBefore })).map(toMessageDto);
+    return body;
+  }
+
+  publish(accountId: string, chatId: string, events: EventRow[]): void {
+    if (events.length) this.bus.publish({ kind: 'events', accountId, chatId, events: events.map(toEnvelope) });
+  }
+}

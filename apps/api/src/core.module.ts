@@ -1,0 +1,51 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@conclave/config';
+import { ApiKeyAuthenticator, ApiKeyGuard } from '@conclave/auth';
+import {
+  AccountsRepository,
+  ChatsRepository,
+  Database,
+  EventsRepository,
+  FlowsRepository,
+  RunsRepository,
+} from '@conclave/persistence';
+import { type EventBus } from '@conclave/realtime';
+import { RUN_DISPATCHER, type RunDispatcher } from '@conclave/runtime';
+
+export const EVENT_BUS = Symbol('EVENT_BUS');
+
+/** The process-wide parts built before Nest starts (see api-app.ts), exposed to the feature modules. */
+export interface CoreServices {
+  config: AppConfig;
+  db: Database;
+  bus: EventBus;
+  dispatcher: RunDispatcher;
+}
+
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(core: CoreServices): DynamicModule {
+    const repositories = [AccountsRepository, ChatsRepository, FlowsRepository, RunsRepository, EventsRepository].map(
+      (Repository) => ({ provide: Repository, useFactory: (db: Database) => new Repository(db), inject: [Database] }),
+    );
+    const providers = [
+      { provide: APP_CONFIG, useValue: core.config },
+      { provide: Database, useValue: core.db },
+      { provide: EVENT_BUS, useValue: core.bus },
+      { provide: RUN_DISPATCHER, useValue: core.dispatcher },
+      ...repositories,
+      {
+        provide: ApiKeyAuthenticator,
+        useFactory: (accounts: AccountsRepository) => new ApiKeyAuthenticator(accounts),
+        inject: [AccountsRepository],
+      },
+      ApiKeyGuard,
+    ];
+    return {
+      module: CoreModule,
+      providers,
+      exports: providers.map((p) => ('provide' in p ? p.provide : p)),
+    };
+  }
+}

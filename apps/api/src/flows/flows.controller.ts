@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
+import { DomainError, flowJsonSchema } from '@conclave/domain';
+import { z } from 'zod';
+import { NativeExceptionFilter } from '../common/native-exception.filter';
+import { IdPipe } from '../common/uuid.pipe';
+import { ZodPipe } from '../common/zod-body.pipe';
+import { convertAgentokFlow } from './agentok-import/convert-agentok-flow';
+import { FlowsService, toFlowDto } from './flows.service';
+
+const flowId = new IdPipe('Flow');
+const VersionQuery = z.object({ version: z.coerce.number().int().positive().optional() }).loose();
+
+@Controller(['flows', 'v1/flows'])
+@UseFilters(NativeExceptionFilter)
+export class FlowsController {
+  private readonly schema = flowJsonSchema();
+
+  constructor(private readonly flows: FlowsService) {}
+
+  /** Public: the JSON Schema of the flow spec. */
+  @Get('schema')
+  getSchema() {
+    return this.schema;
+  }
+
+  @Post()
+  @UseGuards(ApiKeyGuard)
+  async create(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    return toFlowDto(await this.flows.create(p, body));
+  }
+
+  /** Converts an Agentok Studio flow (React Flow `{nodes, edges}`) and saves it; unconvertible parts are reported. */
+  @Post('import/agentok')
+  @UseGuards(ApiKeyGuard)
+  async importAgentok(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const { flow, errors, warnings } = convertAgentokFlow(body);
+    if (!flow || errors.length) throw new DomainError('invalid', 'Agentok flow cannot be converted', { errors, warnings });
+    return { flow: toFlowDto(await this.flows.create(p, flow)), warnings };
+  }
+
+  @Get()
+  @UseGuards(ApiKeyGuard)
+  async list(@CurrentPrincipal() p: Principal) {
+    return (await this.flows.list(p)).map(toFlowDto);
+  }
+
+  @Get(':id')
+  @UseGuards(ApiKeyGuard)
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', flowId) id: string,
+    @Query(new ZodPipe(VersionQuery)) q: { version?: number },
+  ) {
+    return toFlowDto(await this.flows.get(p, id, q.version));
+  }
+
+  @Get(':id/versions')
+  @UseGuards(ApiKeyGuard)
+  versions(@CurrentPrincipal() p: Principal, @Param('id', flowId) id: string) {
+    return this.flows.versions(p, id);
+  }
+
+  @Put(':id')
+  @UseGuards(ApiKeyGuard)
+  async update(@CurrentPrincipal() p: Principal, @Param('id', flowId) id: string, @Body() body: unknown) {
+    return toFlowDto(await this.flows.update(p, id, body));
+  }
+
+  @Delete(':id')
+  @UseGuards(ApiKeyGuard)
+  @HttpCode(204)
+  async archive(@CurrentPrincipal() p: Principal, @Param('id', flowId) id: string): Promise<void> {
+    await this.flows.archive(p, id);
+  }
+}

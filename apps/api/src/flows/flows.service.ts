@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@conclave/auth';
+import { DomainError, notFound, parseFlowSpec, type FlowSpec } from '@conclave/domain';
+import { FlowsRepository, type FlowRow } from '@conclave/persistence';
+
+/** Flow management: every write validates the spec; an edit is a new version. */
+@Injectable()
+export class FlowsService {
+  constructor(private readonly flows: FlowsRepository) {}
+
+  async create(principal: Principal, body: unknown): Promise<FlowRow> {
+    const flow = validate(body);
+    return this.flows.create(principal.accountId, flow.name, flow);
+  }
+
+  async update(principal: Principal, id: string, body: unknown): Promise<FlowRow> {
+    const flow = validate(body);
+    const row = await this.flows.update(principal.accountId, id, flow.name, flow);
+    if (!row) throw notFound('Flow');
+    return row;
+  }
+
+  async get(principal: Principal, id: string, version?: number): Promise<FlowRow> {
+    const row = await this.flows.get(principal.accountId, id, version);
+    if (!row) throw notFound('Flow');
+    return row;
+  }
+
+  list(principal: Principal): Promise<FlowRow[]> {
+    return this.flows.list(principal.accountId);
+  }
+
+  async versions(principal: Principal, id: string) {
+    const versions = await this.flows.versions(principal.accountId, id);
+    if (versions.length === 0) throw notFound('Flow');
+    return versions;
+  }
+
+  /** Archive, not delete: chats pinned to the flow keep working; it disappears from lists and new chats. */
+  async archive(principal: Principal, id: string): Promise<void> {
+    if (!(await this.flows.archive(principal.accountId, id))) throw notFound('Flow');
+  }
+}
+
+function validate(body: unknown): FlowSpec {
+  const result = parseFlowSpec(body);
+  if (!result.ok) throw new DomainError('invalid', 'Invalid flow spec', { errors: result.errors });
+  return result.flow;
+}
+
+export function toFlowDto(row: FlowRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    version: row.version,
+    archived: row.archived_at !== null,
+    spec: row.spec,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

@@ -1,0 +1,64 @@
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '@conclave/config';
+import { seedDemo } from './accounts/demo-seed';
+import { createApiApp } from './api-app';
+import { resolveDatabase } from './database-url';
+
+/**
+ * `npm start`: with no environment this is the embedded default (embedded Postgres in ./.data/pg,
+ * runs executed in-process, a demo account whose API key is printed on first start).
+ */
+async function main(): Promise<void> {
+  const logger = new Logger('Conclave');
+  const config = loadConfig();
+  const database = await resolveDatabase(config, (line) => logger.log(line));
+  const api = await createApiApp({ ...config, databaseUrl: database.url });
+  await api.app.listen(config.port, config.host);
+  const base = `http://localhost:${config.port}`;
+  // Always printed (whatever LOG_LEVEL): scripts and tests wait for this line.
+  process.stdout.write(`Conclave API listening on ${base} (${config.redisUrl ? 'queue' : 'embedded'} mode)\n`);
+
+  if (config.seedDemo) {
+    const seeded = await seedDemo(api.db, config.credits.defaultBalance);
+    if (seeded) printQuickStart(base, seeded.apiKey, seeded.flowId);
+    else logger.log('Demo account exists; its key was printed on first start. New key: npm run cli -- keys:create');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: shutting down`);
+    await api.close().catch((err) => logger.error(err));
+    await database.embedded?.stop().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function printQuickStart(base: string, apiKey: string, flowId: string): void {
+  const lines = [
+    '',
+    'Demo account created. This API key is shown once:',
+    '',
+    `API key: ${apiKey}`,
+    '',
+    'Try it (create a chat, send a message and wait for the reply):',
+    '',
+    `export CONCLAVE_KEY=${apiKey}`,
+    `CHAT=$(curl -s -X POST ${base}/chats -H "X-API-Key: $CONCLAVE_KEY" -H 'Content-Type: application/json' \\`,
+    `  -d '{"name":"My first chat","from_type":"flow","from_flow":"${flowId}"}' | sed -E 's/.*"id":"([^"]+)".*/\\1/')`,
+    `curl -s -X POST "${base}/chats/$CHAT/messages?wait=true" -H "X-API-Key: $CONCLAVE_KEY" \\`,
+    `  -H 'Content-Type: application/json' -d '{"message":"Hello!"}'`,
+    `curl -s ${base}/chats/$CHAT/messages -H "X-API-Key: $CONCLAVE_KEY"`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else process.stderr.write(`Conclave failed to start: ${(err as Error)?.stack ?? err}\n`);
+  process.exit(1);
+});

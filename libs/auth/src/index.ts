@@ -1,0 +1,5 @@
+export * from './api-key';
+export * from './api-key.authenticator';
+export * from './api-key.guard';
+export * from './current-principal.decorator';
+export * from './principal';

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/**
+ * Conclave's configuration, read from the environment once at start-up and validated.
+ * Nothing else in the code reads `process.env`.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Unset → embedded Postgres in DATA_DIR/pg. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Set → queue mode (BullMQ workers, Redis fan-out). Unset → runs execute in-process. */
+  REDIS_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  /** In queue mode the API can still execute runs itself (single-process deployments). */
+  RUN_IN_PROCESS: bool.optional(),
+  BODY_LIMIT: z.string().default('1mb'),
+  /** Upper bound of `?wait=true` and of the chatbot APIs' synchronous replies. */
+  WAIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  LLM_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  LLM_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  SEED_DEMO: bool.optional(),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  CREDITS_RULE: z.enum(['per_message', 'per_1k_tokens']).default('per_message'),
+  CREDITS_PER_UNIT: z.coerce.number().int().min(0).max(1_000_000).default(1),
+  DEFAULT_CREDITS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  dataDir: string;
+  embeddedPgPort: number;
+  /** True when runs execute inside the API process (embedded mode, or RUN_IN_PROCESS). */
+  runInProcess: boolean;
+  bodyLimit: string;
+  waitTimeoutMs: number;
+  leaseMs: number;
+  sweepIntervalMs: number;
+  workerConcurrency: number;
+  llm: {
+    openai: { baseUrl?: string; apiKey?: string };
+    /** Named secrets for `api_key_ref` and HTTP tool headers: env CONCLAVE_SECRET_<NAME>. */
+    secrets: Record<string, string>;
+    retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+    timeoutMs: number;
+  };
+  seedDemo: boolean;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  rateLimitPerMinute: number;
+  credits: { rule: 'per_message' | 'per_1k_tokens'; perUnit: number; defaultBalance: number };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  );
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('CONCLAVE_SECRET_') && value) secrets[key.slice('CONCLAVE_SECRET_'.length)] = value;
+  }
+  const config: AppConfig = {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    dataDir: e.DATA_DIR,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    runInProcess: e.RUN_IN_PROCESS ?? !e.REDIS_URL,
+    bodyLimit: e.BODY_LIMIT,
+    waitTimeoutMs: e.WAIT_TIMEOUT_MS,
+    leaseMs: e.LEASE_MS,
+    sweepIntervalMs: e.SWEEP_INTERVAL_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    llm: {
+      openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY },
+      secrets,
+      retry: { attempts: e.LLM_RETRY_ATTEMPTS, baseDelayMs: e.LLM_RETRY_BASE_MS, maxDelayMs: 10_000 },
+      timeoutMs: e.LLM_TIMEOUT_MS,
+    },
+    seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    credits: { rule: e.CREDITS_RULE, perUnit: e.CREDITS_PER_UNIT, defaultBalance: e.DEFAULT_CREDITS },
+  };
+  return { ...config, ...overrides };
+}
+
+/** DI token for the AppConfig object. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,77 @@
+import type { ModelReply, ModelRequest } from '@conclave/domain';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessageChunk } from '@langchain/core/messages';
+import { raceWithSignal } from './abort';
+import { ChatModelFactory } from './chat-model-factory';
+import type { LlmConfig } from './llm-config';
+import { toModelReply } from './model-reply';
+import { toOpenAiTools } from './openai/openai-chat-model';
+import { toLangChainMessages } from './prompt-messages';
+import { callWithRetry } from './retry';
+import { promptText } from './token-estimate';
+
+export interface InvokeOptions {
+  /** Aborts the call (and any retry wait) at once; the call then rejects with an `isAbortError` error. */
+  signal?: AbortSignal;
+  /** Text deltas of a streaming provider (`stream: true`), in order. Errors thrown here are ignored. */
+  onDelta?: (text: string) => void;
+}
+
+/** The runtime's one entry point to models: `call_model` step in, `model_reply` outcome out. */
+export interface ModelInvoker {
+  invoke(request: ModelRequest, options?: InvokeOptions): Promise<ModelReply>;
+}
+
+/**
+ * Calls the flow's model with retry and backoff on transient failures, then fails with
+ * `ModelProviderError` whose message is fit to show as a run's failure reason.
+ *
+ * A streaming attempt that fails part-way is retried from the start, so `onDelta` may see the
+ * beginning of a reply again; deltas are a preview, the returned reply is what counts.
+ */
+export function createModelInvoker(config: LlmConfig): ModelInvoker {
+  const factory = new ChatModelFactory(config);
+  const secrets = [...Object.values(config.secrets), config.openai.apiKey ?? ''].filter((s) => s.length > 0);
+  return {
+    invoke(request, options = {}) {
+      return callWithRetry(
+        { provider: request.llm.provider, policy: config.retry, signal: options.signal, secrets },
+        () => raceWithSignal(callModelOnce(factory.modelFor(request.llm), request, options), options.signal),
+      );
+    },
+  };
+}
+
+async function callModelOnce(
+  model: BaseChatModel,
+  request: ModelRequest,
+  options: InvokeOptions,
+): Promise<ModelReply> {
+  const messages = toLangChainMessages(request.messages);
+  // Scripted replies carry their own tool calls; only real models are told about the tools.
+  const runnable =
+    request.llm.provider === 'openai' && request.tools.length > 0 && model.bindTools
+      ? model.bindTools(toOpenAiTools(request.tools))
+      : model;
+  const prompt = promptText(request.messages);
+  if (!request.llm.stream) {
+    return toModelReply(await runnable.invoke(messages, { signal: options.signal }), prompt);
+  }
+  let reply: AIMessageChunk | undefined;
+  for await (const chunk of await runnable.stream(messages, { signal: options.signal })) {
+    if (chunk.text) emitDelta(options.onDelta, chunk.text);
+    reply = reply ? reply.concat(chunk) : chunk;
+  }
+  return toModelReply(reply ?? new AIMessageChunk({ content: '' }), prompt);
+}
+
+/** Deltas are an ephemeral preview (DESIGN.md §6): a failing publisher must not fail the model call. */
+function emitDelta(onDelta: InvokeOptions['onDelta'], text: string): void {
+  if (!onDelta) return;
+  try {
+    const result: unknown = onDelta(text);
+    if (result instanceof Promise) result.catch(() => undefined);
+  } catch {
+    // ignored on purpose, see above
+  }
+}

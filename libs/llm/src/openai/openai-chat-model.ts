@@ -1,0 +1,54 @@
+import type { OpenAiLlmSpec, ToolSpec } from '@conclave/domain';
+import { ChatOpenAICompletions } from '@langchain/openai';
+import type { LlmConfig } from '../llm-config';
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+/** Local servers (Ollama, llama.cpp, vLLM) accept any key, but the OpenAI client insists on one. */
+const PLACEHOLDER_API_KEY = 'not-needed';
+
+/**
+ * The `openai` provider: the Chat Completions client of `@langchain/openai`. We use the completions
+ * class that `ChatOpenAI` delegates to, because `ChatOpenAI` switches some model names (`*codex*`,
+ * `*-pro`) to the Responses API, which OpenAI-compatible servers don't implement.
+ *
+ * `maxRetries: 0`: our own retry (with the caller's signal and the run's policy) does it.
+ * `streaming` stays unset (false): `.invoke()` must not stream, since the streaming path of `_generate`
+ * counts tokens with js-tiktoken, which downloads its encodings and hangs offline (DESIGN.md §9).
+ * Streaming goes through `.stream()`, with usage from the server's usage chunk
+ * (`stream_options.include_usage`). Not `streaming: false` either: that sets `disableStreaming`,
+ * which turns `.stream()` into a single non-streamed chunk.
+ */
+export function createOpenAiChatModel(spec: OpenAiLlmSpec, config: LlmConfig): ChatOpenAICompletions {
+  return new ChatOpenAICompletions({
+    model: spec.model,
+    temperature: spec.temperature,
+    maxTokens: spec.max_tokens,
+    apiKey: resolveApiKey(spec, config),
+    configuration: { baseURL: spec.base_url ?? config.openai.baseUrl },
+    maxRetries: 0,
+    timeout: config.openai.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    streamUsage: true,
+  });
+}
+
+export function resolveApiKey(spec: OpenAiLlmSpec, config: LlmConfig): string {
+  if (spec.api_key_ref !== undefined) {
+    const key = config.secrets[spec.api_key_ref];
+    if (!key)
+      throw new Error(`secret ${JSON.stringify(spec.api_key_ref)} named by api_key_ref is not configured`);
+    return key;
+  }
+  return config.openai.apiKey || PLACEHOLDER_API_KEY;
+}
+
+/** Our tool specs in OpenAI's function-tool format, for `bindTools`. */
+export function toOpenAiTools(tools: readonly ToolSpec[]) {
+  return tools.map((t) => ({
+    type: 'function' as const,
+    function: {
+      name: t.name,
+      ...(t.description ? { description: t.description } : {}),
+      parameters: t.parameters,
+    },
+  }));
+}

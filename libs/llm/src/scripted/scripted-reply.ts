@@ -1,0 +1,60 @@
+import type { ScriptedLlmSpec, ScriptedReply } from '@conclave/domain';
+
+/** The bits of a prompt message the script looks at. */
+export interface ScriptedPromptMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+export interface ScriptedAnswer {
+  content: string | null;
+  /** Arguments as JSON text, like a real model's. */
+  tool_calls: { id: string; name: string; arguments: string }[];
+}
+
+/**
+ * Picks the scripted answer for a prompt, in this order: the first matching rule, echo, then the
+ * reply list.
+ *
+ * The reply position is the number of `assistant` messages in the prompt, i.e. the agent's own
+ * earlier replies (AG2 perspective: an agent sees its own messages as `assistant`). It is derived
+ * from the conversation, not kept in memory, so a crashed run resumed in another process gets the
+ * same answer. Consequence: a prompt without the agent's own messages (e.g. a manager's speaker
+ * selection) always gets the first reply; use `rules` to script those.
+ */
+export function chooseScriptedAnswer(
+  spec: ScriptedLlmSpec,
+  messages: readonly ScriptedPromptMessage[],
+): ScriptedAnswer {
+  const last = [...messages].reverse().find((m) => m.role !== 'system');
+  const lastContent = last?.content ?? '';
+  for (const rule of spec.rules) {
+    if (parseRulePattern(rule.match).test(lastContent)) return toAnswer(rule.reply);
+  }
+  if (spec.echo) return { content: lastContent, tool_calls: [] };
+  if (spec.replies.length === 0) return { content: '', tool_calls: [] };
+  const position = messages.filter((m) => m.role === 'assistant').length;
+  return toAnswer(spec.replies[Math.min(position, spec.replies.length - 1)]);
+}
+
+/** `match` is a plain pattern, or `/pattern/flags` for flags such as `i`. */
+export function parseRulePattern(match: string): RegExp {
+  const literal = /^\/(.+)\/([a-z]*)$/s.exec(match);
+  try {
+    return literal ? new RegExp(literal[1], literal[2]) : new RegExp(match);
+  } catch {
+    throw new Error(`scripted rule ${JSON.stringify(match)} is not a valid regular expression`);
+  }
+}
+
+function toAnswer(reply: ScriptedReply): ScriptedAnswer {
+  if (typeof reply === 'string') return { content: reply, tool_calls: [] };
+  return {
+    content: reply.content ?? null,
+    tool_calls: (reply.tool_calls ?? []).map((c) => ({
+      id: c.id,
+      name: c.name,
+      arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {}),
+    })),
+  };
+}

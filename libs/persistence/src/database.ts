@@ -1,0 +1,108 @@
+import { DataSource, type QueryRunner } from 'typeorm';
+import { MIGRATIONS } from './migrations';
+
+/** The narrow SQL surface repositories use: parameterised queries, inside or outside a transaction. */
+export interface Sql {
+  /** Rows of a SELECT or of a statement with RETURNING. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Affected row count and RETURNING rows of an INSERT/UPDATE/DELETE. */
+  execute<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[]; count: number }>;
+}
+
+class QueryRunnerSql implements Sql {
+  constructor(private readonly runner: QueryRunner) {}
+
+  async query<T>(text: string, params?: unknown[]): Promise<T[]> {
+    const result = await this.runner.query(text, params, true);
+    return result.records as T[];
+  }
+
+  async execute<T>(text: string, params?: unknown[]): Promise<{ rows: T[]; count: number }> {
+    const result = await this.runner.query(text, params, true);
+    return { rows: result.records as T[], count: result.affected ?? 0 };
+  }
+}
+
+/** Owns the TypeORM data source (connection pool + migrations) and hands out `Sql` handles. */
+export class Database implements Sql {
+  readonly dataSource: DataSource;
+
+  constructor(url: string, options: { poolSize?: number; applicationName?: string } = {}) {
+    this.dataSource = new DataSource({
+      type: 'postgres',
+      url,
+      migrations: MIGRATIONS,
+      migrationsTableName: 'migrations',
+      synchronize: false,
+      logging: false,
+      applicationName: options.applicationName ?? 'conclave',
+      poolSize: options.poolSize ?? 20,
+    });
+  }
+
+  async connect(): Promise<void> {
+    if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+  }
+
+  /** Runs pending migrations under an advisory lock so several processes may start at once. */
+  async migrate(): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`SELECT pg_advisory_lock(7419301)`);
+      await this.dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(7419301)`).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  async query<T>(text: string, params?: unknown[]): Promise<T[]> {
+    return this.withRunner((sql) => sql.query<T>(text, params));
+  }
+
+  async execute<T>(text: string, params?: unknown[]): Promise<{ rows: T[]; count: number }> {
+    return this.withRunner((sql) => sql.execute<T>(text, params));
+  }
+
+  /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const result = await work(new QueryRunnerSql(runner));
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async withRunner<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work(new QueryRunnerSql(runner));
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/** Postgres error code for a unique violation. */
+export const UNIQUE_VIOLATION = '23505';
+
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; driverError?: { code?: string; constraint?: string }; constraint?: string };
+  const code = e?.driverError?.code ?? e?.code;
+  const name = e?.driverError?.constraint ?? e?.constraint;
+  return code === UNIQUE_VIOLATION && (constraint === undefined || name === constraint);
+}

@@ -1,0 +1,91 @@
+import type { Sql } from '../database';
+import type { Database } from '../database';
+import type { FlowRow } from '../rows';
+
+const FLOW_WITH_SPEC = `
+  SELECT f.id, f.account_id, f.name, f.version, f.archived_at, f.created_at, f.updated_at, v.spec
+  FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.version`;
+
+/** Versioned flows: an edit writes a new version; chats pin the version they were created with. */
+export class FlowsRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(accountId: string, name: string, spec: unknown): Promise<FlowRow> {
+    return this.db.transaction(async (tx) => {
+      const [flow] = await tx.query<{ id: string }>(
+        `INSERT INTO flows (account_id, name) VALUES ($1, $2) RETURNING id`,
+        [accountId, name],
+      );
+      await tx.query(`INSERT INTO flow_versions (flow_id, version, spec) VALUES ($1, 1, $2)`, [
+        flow.id,
+        JSON.stringify(spec),
+      ]);
+      const [row] = await tx.query<FlowRow>(`${FLOW_WITH_SPEC} WHERE f.id = $1`, [flow.id]);
+      return row;
+    });
+  }
+
+  /** New version; null when the flow is not the account's or is archived. */
+  async update(accountId: string, id: string, name: string, spec: unknown): Promise<FlowRow | null> {
+    return this.db.transaction(async (tx) => {
+      const [flow] = await tx.query<{ version: number }>(
+        `UPDATE flows SET version = version + 1, name = $3, updated_at = now()
+         WHERE id = $1 AND account_id = $2 AND archived_at IS NULL RETURNING version`,
+        [id, accountId, name],
+      );
+      if (!flow) return null;
+      await tx.query(`INSERT INTO flow_versions (flow_id, version, spec) VALUES ($1, $2, $3)`, [
+        id,
+        flow.version,
+        JSON.stringify(spec),
+      ]);
+      const [row] = await tx.query<FlowRow>(`${FLOW_WITH_SPEC} WHERE f.id = $1`, [id]);
+      return row;
+    });
+  }
+
+  /** The current version (or `version`) of an account's flow, archived ones included. */
+  async get(accountId: string, id: string, version?: number): Promise<FlowRow | null> {
+    const rows = await this.db.query<FlowRow>(
+      `SELECT f.id, f.account_id, f.name, v.version, f.archived_at, f.created_at, f.updated_at, v.spec
+       FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = coalesce($3, f.version)
+       WHERE f.id = $1 AND f.account_id = $2`,
+      [id, accountId, version ?? null],
+    );
+    return rows[0] ?? null;
+  }
+
+  async list(accountId: string): Promise<FlowRow[]> {
+    return this.db.query<FlowRow>(
+      `${FLOW_WITH_SPEC} WHERE f.account_id = $1 AND f.archived_at IS NULL ORDER BY f.created_at DESC, f.id`,
+      [accountId],
+    );
+  }
+
+  async versions(accountId: string, id: string): Promise<{ version: number; created_at: Date }[]> {
+    return this.db.query(
+      `SELECT v.version, v.created_at FROM flow_versions v JOIN flows f ON f.id = v.flow_id
+       WHERE f.id = $1 AND f.account_id = $2 ORDER BY v.version`,
+      [id, accountId],
+    );
+  }
+
+  /** Archives: existing chats keep their pinned version; no new chats can use it. */
+  async archive(accountId: string, id: string): Promise<boolean> {
+    const { count } = await this.db.execute(
+      `UPDATE flows SET archived_at = now(), updated_at = now()
+       WHERE id = $1 AND account_id = $2 AND archived_at IS NULL`,
+      [id, accountId],
+    );
+    return count > 0;
+  }
+
+  /** Spec of a pinned version, for the runtime (no account scope: the run already belongs to it). */
+  static async spec(sql: Sql, flowId: string, version: number): Promise<unknown> {
+    const [row] = await sql.query<{ spec: unknown }>(
+      `SELECT spec FROM flow_versions WHERE flow_id = $1 AND version = $2`,
+      [flowId, version],
+    );
+    return row?.spec ?? null;
+  }
+}

@@ -1,0 +1,408 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatStatus, InputRequest, TokenUsage, TranscriptMessage } from '@conclave/domain';
+import type { Database, Sql } from '../database';
+import { isUniqueViolation } from '../database';
+import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } from '../rows';
+import { EventsRepository, type NewEvent } from './events.repository';
+
+/** Thrown when a worker commits a step of a run whose lease it no longer holds. */
+export class LeaseLostError extends Error {
+  constructor(runId: string) {
+    super(`lease on run ${runId} was lost`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export type StartRunResult =
+  | { ok: true; chat: ChatRow; run: RunRow; events: EventRow[] }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'busy'; status: ChatStatus; activeRunId: string | null };
+
+export type AnswerResult =
+  | { ok: true; chat: ChatRow; run: RunRow; events: EventRow[] }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'not_waiting'; status: ChatStatus }
+  | { ok: false; reason: 'wrong_kind'; expected: string };
+
+export interface Committed {
+  messages: MessageRow[];
+  events: EventRow[];
+}
+
+export type RunEnd =
+  | { status: 'completed'; reason: string; summary: string | null }
+  | { status: 'failed'; reason: 'error' | string; error: string }
+  | { status: 'cancelled'; reason: 'cancelled' | string };
+
+const ACTIVE = `('queued','running','waiting')`;
+
+/**
+ * The run lifecycle in SQL. Each transition is one transaction whose conditional updates carry the
+ * invariant (one active run per chat, dense seqs, the lease owner is the only writer), so two
+ * processes racing for the same chat or run cannot both win.
+ */
+export class RunsRepository {
+  constructor(private readonly db: Database) {}
+
+  /** ready/completed/error → running with a new queued run (DESIGN.md §3). */
+  async start(accountId: string, chatId: string, input: RunInput, seed: number): Promise<StartRunResult> {
+    try {
+      return await this.db.transaction(async (tx) => {
+        const [updated] = await tx.query<ChatRow & { previous: ChatStatus }>(
+          `UPDATE chats c SET status = 'running', input_request = NULL, last_error = NULL,
+             termination_reason = NULL, updated_at = now()
+           FROM (SELECT id, status FROM chats WHERE id = $1 FOR UPDATE) p
+           WHERE c.id = p.id AND c.account_id = $2 AND c.status IN ('ready','completed','error')
+           RETURNING c.*, p.status AS previous`,
+          [chatId, accountId],
+        );
+        if (!updated) return this.whyNotStartable(tx, accountId, chatId);
+        const { previous, ...chat } = updated;
+        const run = await insertRun(tx, chat, input, seed);
+        await tx.query(`UPDATE chats SET active_run_id = $2 WHERE id = $1`, [chatId, run.id]);
+        const events = await EventsRepository.append(tx, chatId, [
+          { type: 'chat.status', data: { status: 'running', previous, run_id: run.id } },
+        ]);
+        return { ok: true as const, chat: { ...chat, active_run_id: run.id, last_seq: lastSeq(events) }, run, events };
+      });
+    } catch (err) {
+      // The partial unique index caught a concurrent start the conditional update could not see.
+      if (isUniqueViolation(err)) {
+        const chat = await this.db.query<ChatRow>(`SELECT * FROM chats WHERE id = $1`, [chatId]);
+        return { ok: false, reason: 'busy', status: chat[0]?.status ?? 'running', activeRunId: chat[0]?.active_run_id ?? null };
+      }
+      throw err;
+    }
+  }
+
+  /** wait_for_human_input → running; the answer is stored on the run for the next job to apply. */
+  async answer(accountId: string, chatId: string, answer: PendingAnswer): Promise<AnswerResult> {
+    return this.db.transaction(async (tx) => {
+      const [current] = await tx.query<ChatRow>(
+        `SELECT * FROM chats WHERE id = $1 AND account_id = $2 FOR UPDATE`,
+        [chatId, accountId],
+      );
+      if (!current) return { ok: false as const, reason: 'not_found' as const };
+      if (current.status !== 'wait_for_human_input' || !current.active_run_id)
+        return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
+      const expected = current.input_request?.kind === 'tool_outputs' ? 'tool_outputs' : 'text';
+      if (answer.kind !== expected) return { ok: false as const, reason: 'wrong_kind' as const, expected };
+      const [run] = await tx.query<RunRow>(
+        `UPDATE runs SET status = 'queued', pending_answer = $2, input_expires_at = NULL
+         WHERE id = $1 AND status = 'waiting' RETURNING *`,
+        [current.active_run_id, JSON.stringify(answer)],
+      );
+      if (!run) return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
+      const [chat] = await tx.query<ChatRow>(
+        `UPDATE chats SET status = 'running', input_request = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
+        [chatId],
+      );
+      const events = await EventsRepository.append(tx, chatId, [
+        { type: 'chat.status', data: { status: 'running', previous: 'wait_for_human_input', run_id: run.id } },
+      ]);
+      return { ok: true as const, chat: { ...chat, last_seq: lastSeq(events) }, run, events };
+    });
+  }
+
+  /** Takes (or renews) the lease of a run that is queued, or running with an expired lease. */
+  async claim(runId: string, owner: string, leaseMs: number): Promise<RunRow | null> {
+    const [run] = await this.db.query<RunRow>(
+      `UPDATE runs SET status = 'running', lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond',
+         attempt = attempt + 1, started_at = coalesce(started_at, now())
+       WHERE id = $1 AND status IN ('queued','running') AND NOT cancel_requested
+         AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
+       RETURNING *`,
+      [runId, owner, leaseMs],
+    );
+    return run ?? null;
+  }
+
+  /** Extends the lease; false when it was lost (expired and taken, or the run ended). */
+  async heartbeat(runId: string, owner: string, leaseMs: number): Promise<{ held: boolean; cancel: boolean }> {
+    const [row] = await this.db.query<{ cancel_requested: boolean }>(
+      `UPDATE runs SET lease_until = now() + $3 * interval '1 millisecond'
+       WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested`,
+      [runId, owner, leaseMs],
+    );
+    return { held: !!row, cancel: row?.cancel_requested ?? false };
+  }
+
+  async get(runId: string): Promise<RunRow | null> {
+    const [run] = await this.db.query<RunRow>(`SELECT * FROM runs WHERE id = $1`, [runId]);
+    return run ?? null;
+  }
+
+  async getForAccount(accountId: string, runId: string): Promise<RunRow | null> {
+    const [run] = await this.db.query<RunRow>(`SELECT * FROM runs WHERE id = $1 AND account_id = $2`, [
+      runId,
+      accountId,
+    ]);
+    return run ?? null;
+  }
+
+  async listForChat(chatId: string): Promise<RunRow[]> {
+    return this.db.query<RunRow>(`SELECT * FROM runs WHERE chat_id = $1 ORDER BY created_at`, [chatId]);
+  }
+
+  /**
+   * One engine step: the new messages, their events, the engine state and usage in one
+   * transaction, guarded by the lease and the step number so a step is never committed twice.
+   */
+  async commitStep(args: {
+    run: Pick<RunRow, 'id' | 'chat_id'>;
+    owner: string;
+    step: number;
+    state: Record<string, unknown>;
+    messages: TranscriptMessage[];
+    leaseMs: number;
+    consumeAnswer?: boolean;
+    /** Events that precede the messages' (e.g. `run.started`). */
+    leadingEvents?: NewEvent[];
+  }): Promise<Committed> {
+    return this.db.transaction(async (tx) => {
+      const usage = sumUsage(args.messages);
+      const { count } = await tx.execute(
+        `UPDATE runs SET state = $4, step = step + 1, lease_until = now() + $5 * interval '1 millisecond',
+           pending_answer = CASE WHEN $6 THEN NULL ELSE pending_answer END,
+           usage = jsonb_build_object(
+             'input_tokens', (usage->>'input_tokens')::int + $7::int,
+             'output_tokens', (usage->>'output_tokens')::int + $8::int,
+             'total_tokens', (usage->>'total_tokens')::int + $7::int + $8::int)
+         WHERE id = $1 AND lease_owner = $2 AND step = $3 AND status = 'running'`,
+        [
+          args.run.id,
+          args.owner,
+          args.step,
+          JSON.stringify(args.state),
+          args.leaseMs,
+          args.consumeAnswer ?? false,
+          usage.input_tokens,
+          usage.output_tokens,
+        ],
+      );
+      if (count === 0) throw new LeaseLostError(args.run.id);
+      const messages = await insertMessages(tx, args.run.chat_id, args.run.id, args.messages);
+      const events = await EventsRepository.append(tx, args.run.chat_id, [
+        ...(args.leadingEvents ?? []),
+        ...messages.map((m) => ({ type: 'message.created', data: messageEventData(m) })),
+      ]);
+      return { messages, events };
+    });
+  }
+
+  /** running → wait_for_human_input: the job ends, nothing is held while the human thinks. */
+  async waitForInput(args: {
+    run: Pick<RunRow, 'id' | 'chat_id'>;
+    owner: string;
+    step: number;
+    state: Record<string, unknown>;
+    request: InputRequest;
+    expiresAt: Date | null;
+  }): Promise<EventRow[]> {
+    return this.db.transaction(async (tx) => {
+      const { count } = await tx.execute(
+        `UPDATE runs SET status = 'waiting', state = $4, step = step + 1, lease_owner = NULL, lease_until = NULL,
+           input_expires_at = $5
+         WHERE id = $1 AND lease_owner = $2 AND step = $3 AND status = 'running'`,
+        [args.run.id, args.owner, args.step, JSON.stringify(args.state), args.expiresAt],
+      );
+      if (count === 0) throw new LeaseLostError(args.run.id);
+      const request = { ...args.request, expires_at: args.expiresAt?.toISOString() ?? null };
+      await tx.query(
+        `UPDATE chats SET status = 'wait_for_human_input', input_request = $2, updated_at = now() WHERE id = $1`,
+        [args.run.chat_id, JSON.stringify(request)],
+      );
+      return EventsRepository.append(tx, args.run.chat_id, [
+        { type: 'input.requested', data: { run_id: args.run.id, input_request: request } },
+        {
+          type: 'chat.status',
+          data: { status: 'wait_for_human_input', previous: 'running', run_id: args.run.id, input_request: request },
+        },
+      ]);
+    });
+  }
+
+  /**
+   * Ends a run and moves the chat to completed/error. With `owner` only the lease holder may end it;
+   * without, any non-final run may be ended (cancel of an idle run, input timeout, sweeper).
+   */
+  async finish(args: {
+    runId: string;
+    owner?: string;
+    step?: number;
+    state?: Record<string, unknown>;
+    end: RunEnd;
+  }): Promise<EventRow[] | null> {
+    return this.db.transaction(async (tx) => {
+      const params: unknown[] = [
+        args.runId,
+        args.end.status,
+        args.end.reason,
+        args.end.status === 'completed' ? args.end.summary : null,
+        args.end.status === 'failed' ? args.end.error : null,
+        args.state ? JSON.stringify(args.state) : null,
+      ];
+      let guard = `status IN ${ACTIVE}`;
+      if (args.owner !== undefined) {
+        params.push(args.owner, args.step);
+        guard = `status = 'running' AND lease_owner = $7 AND step = $8`;
+      }
+      const [run] = await tx.query<RunRow>(
+        `UPDATE runs SET status = $2, termination_reason = $3, summary = $4, last_error = $5,
+           state = coalesce($6, state), step = step + 1, lease_owner = NULL, lease_until = NULL,
+           pending_answer = NULL, ended_at = now()
+         WHERE id = $1 AND ${guard} RETURNING *`,
+        params,
+      );
+      if (!run) return null;
+      const chatStatus: ChatStatus = args.end.status === 'failed' ? 'error' : 'completed';
+      const [before] = await tx.query<{ status: ChatStatus }>(
+        `SELECT status FROM chats WHERE id = $1 FOR UPDATE`,
+        [run.chat_id],
+      );
+      await tx.query(
+        `UPDATE chats SET status = $2, termination_reason = $3, last_error = $4, input_request = NULL,
+           active_run_id = NULL, updated_at = now()
+         WHERE id = $1 AND active_run_id = $5`,
+        [run.chat_id, chatStatus, args.end.reason, run.last_error, run.id],
+      );
+      const runEvent =
+        args.end.status === 'completed'
+          ? { type: 'run.completed', data: { run_id: run.id, termination_reason: run.termination_reason, summary: run.summary, usage: run.usage } }
+          : args.end.status === 'failed'
+            ? { type: 'run.failed', data: { run_id: run.id, termination_reason: run.termination_reason, error: run.last_error } }
+            : { type: 'run.cancelled', data: { run_id: run.id, termination_reason: run.termination_reason } };
+      return EventsRepository.append(tx, run.chat_id, [
+        runEvent,
+        {
+          type: 'chat.status',
+          data: {
+            status: chatStatus,
+            previous: before?.status ?? null,
+            run_id: run.id,
+            termination_reason: run.termination_reason,
+            last_error: run.last_error,
+          },
+        },
+      ]);
+    });
+  }
+
+  /** Asks the run's holder to stop; returns the run so the caller can end it when nobody holds it. */
+  async requestCancel(accountId: string, chatId: string): Promise<{ found: boolean; run: RunRow | null }> {
+    const [chat] = await this.db.query<{ active_run_id: string | null }>(
+      `SELECT active_run_id FROM chats WHERE id = $1 AND account_id = $2`,
+      [chatId, accountId],
+    );
+    if (!chat) return { found: false, run: null };
+    if (!chat.active_run_id) return { found: true, run: null };
+    const [run] = await this.db.query<RunRow>(
+      `UPDATE runs SET cancel_requested = true WHERE id = $1 AND status IN ${ACTIVE} RETURNING *`,
+      [chat.active_run_id],
+    );
+    return { found: true, run: run ?? null };
+  }
+
+  /** Runs a dispatcher should (re)send: queued or running with an expired lease. */
+  async dispatchable(limit: number): Promise<RunRow[]> {
+    return this.db.query<RunRow>(
+      `SELECT * FROM runs WHERE status IN ('queued','running') AND (lease_until IS NULL OR lease_until < now())
+       ORDER BY created_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  /** Waiting runs whose input request expired. */
+  async expiredInputs(limit: number): Promise<RunRow[]> {
+    return this.db.query<RunRow>(
+      `SELECT * FROM runs WHERE status = 'waiting' AND input_expires_at < now() ORDER BY input_expires_at LIMIT $1`,
+      [limit],
+    );
+  }
+
+  private async whyNotStartable(tx: Sql, accountId: string, chatId: string): Promise<StartRunResult> {
+    const [chat] = await tx.query<ChatRow>(`SELECT * FROM chats WHERE id = $1 AND account_id = $2`, [
+      chatId,
+      accountId,
+    ]);
+    if (!chat) return { ok: false, reason: 'not_found' };
+    return { ok: false, reason: 'busy', status: chat.status, activeRunId: chat.active_run_id };
+  }
+}
+
+async function insertRun(tx: Sql, chat: ChatRow, input: RunInput, seed: number): Promise<RunRow> {
+  const [run] = await tx.query<RunRow>(
+    `INSERT INTO runs (id, chat_id, account_id, status, input, seed) VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING *`,
+    [randomUUID(), chat.id, chat.account_id, JSON.stringify(input), seed],
+  );
+  return run;
+}
+
+async function insertMessages(
+  tx: Sql,
+  chatId: string,
+  runId: string,
+  messages: TranscriptMessage[],
+): Promise<MessageRow[]> {
+  if (messages.length === 0) return [];
+  const [counter] = await tx.query<{ message_count: number }>(
+    `UPDATE chats SET message_count = message_count + $2 WHERE id = $1 RETURNING message_count`,
+    [chatId, messages.length],
+  );
+  const first = counter.message_count - messages.length + 1;
+  return tx.query<MessageRow>(
+    `INSERT INTO messages (chat_id, seq, run_id, sender, recipient, type, content, tool_calls, tool_call_id, meta, usage)
+     SELECT $1, $2::int + (x.ord - 1)::int, $3, m->>'sender', m->>'recipient', m->>'type', m->>'content',
+       m->'tool_calls', m->>'tool_call_id', coalesce(m->'meta', '{}'::jsonb), m->'usage'
+     FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(m, ord)
+     RETURNING *`,
+    [chatId, first, runId, JSON.stringify(messages.map(normaliseMessage))],
+  );
+}
+
+function normaliseMessage(m: TranscriptMessage): Record<string, unknown> {
+  return {
+    sender: m.sender,
+    recipient: m.recipient,
+    type: m.type,
+    content: m.content,
+    tool_calls: m.tool_calls?.length ? m.tool_calls : null,
+    tool_call_id: m.tool_call_id ?? null,
+    meta: m.meta ?? {},
+    usage: m.usage ?? null,
+  };
+}
+
+function sumUsage(messages: TranscriptMessage[]): TokenUsage {
+  return messages.reduce<TokenUsage>(
+    (acc, m) => ({
+      input_tokens: acc.input_tokens + (m.usage?.input_tokens ?? 0),
+      output_tokens: acc.output_tokens + (m.usage?.output_tokens ?? 0),
+      total_tokens: acc.total_tokens + (m.usage?.total_tokens ?? 0),
+    }),
+    { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
+  );
+}
+
+/** The `message.created` payload: the message as the API returns it. */
+export function messageEventData(m: MessageRow): Record<string, unknown> {
+  return {
+    id: m.id,
+    chat_id: m.chat_id,
+    seq: m.seq,
+    run_id: m.run_id,
+    type: m.type,
+    content: m.content,
+    sender: m.sender,
+    receiver: m.recipient,
+    tool_calls: m.tool_calls,
+    tool_call_id: m.tool_call_id,
+    meta: m.meta,
+    usage: m.usage,
+    created_at: m.created_at,
+  };
+}
+
+function lastSeq(events: EventRow[]): number {
+  return events[events.length - 1]?.seq ?? 0;
+}

@@ -1,0 +1,112 @@
+import type { ChatStatus, InputRequest, RunStatus, TokenUsage, ToolCall } from '@conclave/domain';
+
+/** Row shapes as Postgres returns them (snake_case, timestamps as Date). */
+export interface AccountRow {
+  id: string;
+  email: string;
+  plan: string;
+  credit_balance: string; // bigint
+  created_at: Date;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  account_id: string;
+  agent_id: string | null;
+  name: string;
+  prefix: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface FlowRow {
+  id: string;
+  account_id: string;
+  name: string;
+  version: number;
+  archived_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  spec: unknown;
+}
+
+export interface ChatRow {
+  id: string;
+  account_id: string;
+  name: string;
+  status: ChatStatus;
+  from_type: string;
+  flow_id: string;
+  flow_version: number;
+  agent_id: string | null;
+  external_id: string | null;
+  metadata: Record<string, unknown>;
+  input_request: InputRequest | null;
+  last_error: string | null;
+  termination_reason: string | null;
+  active_run_id: string | null;
+  last_seq: number;
+  message_count: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface RunInput {
+  message: string;
+  /** Extra context for this run only; never logged. */
+  context?: string;
+  sender?: string;
+}
+
+export interface RunRow {
+  id: string;
+  chat_id: string;
+  account_id: string;
+  status: RunStatus | 'pending';
+  input: RunInput;
+  pending_answer: PendingAnswer | null;
+  seed: number;
+  state: Record<string, unknown> | null;
+  step: number;
+  attempt: number;
+  lease_owner: string | null;
+  lease_until: Date | null;
+  cancel_requested: boolean;
+  input_expires_at: Date | null;
+  termination_reason: string | null;
+  summary: string | null;
+  last_error: string | null;
+  usage: TokenUsage;
+  created_at: Date;
+  started_at: Date | null;
+  ended_at: Date | null;
+}
+
+export type PendingAnswer =
+  | { kind: 'text'; message: string }
+  | { kind: 'tool_outputs'; outputs: { tool_call_id: string; output: string }[] };
+
+export interface MessageRow {
+  id: string;
+  chat_id: string;
+  seq: number;
+  run_id: string | null;
+  sender: string;
+  recipient: string | null;
+  type: 'user' | 'assistant' | 'tool';
+  content: string | null;
+  tool_calls: ToolCall[] | null;
+  tool_call_id: string | null;
+  meta: Record<string, unknown>;
+  usage: TokenUsage | null;
+  created_at: Date;
+}
+
+export interface EventRow {
+  chat_id: string;
+  seq: number;
+  type: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+}

@@ -1,0 +1,35 @@
+import { EventEmitter } from 'node:events';
+import type { EventEnvelope } from './envelope';
+
+/**
+ * Fan-out of committed events (and control signals) to whoever serves subscribers: the socket.io
+ * gateway, SSE streams, `?wait=true` waiters, and run executors listening for cancel. Published
+ * after commit; the event log in Postgres stays the source of truth, the bus only wakes people up.
+ */
+export type BusMessage =
+  | { kind: 'events'; accountId: string; chatId: string; events: EventEnvelope[] }
+  | { kind: 'cancel'; runId: string };
+
+export interface EventBus {
+  publish(message: BusMessage): void;
+  subscribe(listener: (message: BusMessage) => void): () => void;
+  close(): Promise<void>;
+}
+
+/** Embedded mode: one process, an EventEmitter. */
+export class InProcessEventBus implements EventBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  publish(message: BusMessage): void {
+    this.emitter.emit('message', message);
+  }
+
+  subscribe(listener: (message: BusMessage) => void): () => void {
+    this.emitter.on('message', listener);
+    return () => this.emitter.off('message', listener);
+  }
+
+  async close(): Promise<void> {
+    this.emitter.removeAllListeners();
+  }
+}

@@ -1,0 +1,46 @@
+import type { RunDispatcher } from './run-dispatcher';
+import type { RunExecutor } from './run-executor';
+
+/**
+ * Embedded mode: runs execute in this process, at most `concurrency` at a time. Dispatching a run
+ * that is already executing here is a no-op (the lease would refuse it anyway).
+ */
+export class InProcessDispatcher implements RunDispatcher {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly backlog: string[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly executor: RunExecutor,
+    private readonly concurrency: number,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  async dispatch(runId: string): Promise<void> {
+    if (this.closed || this.running.has(runId) || this.backlog.includes(runId)) return;
+    this.backlog.push(runId);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running.size < this.concurrency && this.backlog.length > 0) {
+      const runId = this.backlog.shift()!;
+      const task = this.executor
+        .execute(runId)
+        .then(() => undefined)
+        .catch((err: Error) => this.log(`run ${runId}: ${err.stack ?? err.message}`))
+        .finally(() => {
+          this.running.delete(runId);
+          this.pump();
+        });
+      this.running.set(runId, task);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.backlog.length = 0;
+    this.executor.stop();
+    await Promise.allSettled([...this.running.values()]);
+  }
+}

@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { type FlowSpec, parseFlowSpec, type TranscriptMessage } from '@conclave/domain';
+import type { Advance, EngineState, Engine, Outcome } from '@conclave/engine';
+import { isAbortError, type ModelInvoker, ModelProviderError } from '@conclave/llm';
+import {
+  type Database,
+  type EventRow,
+  FlowsRepository,
+  LeaseLostError,
+  type MessageRow,
+  type RunRow,
+  RunsRepository,
+  type RunEnd,
+} from '@conclave/persistence';
+import { type EventBus, toEnvelope } from '@conclave/realtime';
+import { HttpToolRunner } from './http-tool-runner';
+
+export interface RunExecutorOptions {
+  leaseMs: number;
+  /** Identifies this process in leases (host:pid:random). */
+  owner?: string;
+  secrets: Record<string, string>;
+  log?: (message: string) => void;
+  /** Called after each committed step: lets tests and metrics observe progress. */
+  onStep?: (runId: string) => void;
+}
+
+export type ExecutionResult = 'waiting' | 'ended' | 'skipped' | 'lost';
+
+class CancelledError extends Error {}
+
+/**
+ * Executes one segment of a run: from the persisted state (or the start) until the engine asks a
+ * human or ends. Each engine step commits (messages + events + state) in one transaction under the
+ * run's lease; events are published after commit. A crash between commits loses only the step in
+ * flight, which the next holder of the lease redoes from the same state.
+ */
+export class RunExecutor {
+  readonly owner: string;
+  private readonly runs: RunsRepository;
+  private readonly tools: HttpToolRunner;
+  private readonly inFlight = new Map<string, AbortController>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly db: Database,
+    private readonly engine: Engine,
+    private readonly models: ModelInvoker,
+    private readonly bus: EventBus,
+    private readonly options: RunExecutorOptions,
+  ) {
+    this.owner = options.owner ?? `${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.runs = new RunsRepository(db);
+    this.tools = new HttpToolRunner(options.secrets);
+    this.unsubscribe = bus.subscribe((message) => {
+      if (message.kind === 'cancel') this.inFlight.get(message.runId)?.abort(new CancelledError('cancelled'));
+    });
+  }
+
+  get activeRuns(): number {
+    return this.inFlight.size;
+  }
+
+  /** Aborts every run in flight (their leases expire and another process resumes them). */
+  stop(): void {
+    this.unsubscribe();
+    for (const controller of this.inFlight.values()) controller.abort(new Error('shutting down'));
+  }
+
+  async execute(runId: string): Promise<ExecutionResult> {
+    const claimed = await this.runs.claim(runId, this.owner, this.options.leaseMs);
+    if (!claimed) return 'skipped';
+    const controller = new AbortController();
+    this.inFlight.set(runId, controller);
+    const heartbeat = setInterval(() => void this.beat(runId, controller), Math.max(200, this.options.leaseMs / 3));
+    heartbeat.unref();
+    const ctx: StepContext = { run: claimed, step: claimed.step, signal: controller.signal };
+    try {
+      return await this.drive(ctx);
+    } catch (err) {
+      return await this.handleFailure(ctx, err);
+    } finally {
+      clearInterval(heartbeat);
+      this.inFlight.delete(runId);
+    }
+  }
+
+  private async drive(ctx: StepContext): Promise<ExecutionResult> {
+    const { run } = ctx;
+    const [chat] = await this.db.query<{ flow_id: string; flow_version: number; account_id: string }>(
+      `SELECT flow_id, flow_version, account_id FROM chats WHERE id = $1`,
+      [run.chat_id],
+    );
+    if (!chat) return 'skipped'; // deleted meanwhile: the cascade took the run with it
+    ctx.accountId = chat.account_id;
+    const parsed = parseFlowSpec(await FlowsRepository.spec(this.db, chat.flow_id, chat.flow_version));
+    if (!parsed.ok) throw new Error(`stored flow is invalid: ${parsed.errors.join('; ')}`);
+    const flow = parsed.flow;
+    const rows = await this.db.query<MessageRow>(`SELECT * FROM messages WHERE chat_id = $1 ORDER BY seq`, [
+      run.chat_id,
+    ]);
+    const transcript = rows.map(toTranscriptMessage);
+
+    let state = run.state as EngineState | null;
+    if (!state) {
+      const started = this.engine.start(flow, {
+        message: run.input.message,
+        seed: run.seed,
+        history: transcript,
+        context: run.input.context,
+      });
+      state = await this.commit(ctx, transcript, started, {
+        extraEventsFirst: [{ type: 'run.started', data: { run_id: run.id } }],
+      });
+    }
+    if (run.pending_answer) {
+      const answer = run.pending_answer;
+      const outcome: Outcome =
+        answer.kind === 'text'
+          ? { type: 'human_answer', answer: answer.message }
+          : { type: 'client_tool_outputs', outputs: answer.outputs };
+      state = await this.commit(ctx, transcript, this.engine.apply(flow, state, transcript, outcome), {
+        consumeAnswer: true,
+      });
+    }
+
+    for (;;) {
+      this.throwIfAborted(ctx);
+      const step = this.engine.next(flow, state, transcript);
+      switch (step.type) {
+        case 'call_model': {
+          const reply = await this.models.invoke(step.request, { signal: ctx.signal });
+          this.throwIfAborted(ctx);
+          state = await this.commit(ctx, transcript, this.apply(flow, state, transcript, { type: 'model_reply', reply }));
+          break;
+        }
+        case 'call_tools': {
+          const results = await this.tools.run(step.calls, ctx.signal);
+          this.throwIfAborted(ctx);
+          state = await this.commit(ctx, transcript, this.apply(flow, state, transcript, { type: 'tool_results', results }));
+          break;
+        }
+        case 'ask_human': {
+          const expiresAt = flow.input_timeout ? new Date(Date.now() + flow.input_timeout * 1000) : null;
+          const events = await this.runs.waitForInput({
+            run,
+            owner: this.owner,
+            step: ctx.step,
+            state,
+            request: step.request,
+            expiresAt,
+          });
+          this.publish(ctx, events);
+          return 'waiting';
+        }
+        case 'end':
+          await this.end(ctx, { status: 'completed', reason: step.reason, summary: step.summary }, state);
+          return 'ended';
+      }
+    }
+  }
+
+  private apply(flow: FlowSpec, state: EngineState, transcript: TranscriptMessage[], outcome: Outcome): Advance {
+    return this.engine.apply(flow, state, transcript, outcome);
+  }
+
+  /** Persists one advance and appends its messages to the in-memory transcript. */
+  private async commit(
+    ctx: StepContext,
+    transcript: TranscriptMessage[],
+    advance: Advance,
+    options: { consumeAnswer?: boolean; extraEventsFirst?: { type: string; data: Record<string, unknown> }[] } = {},
+  ): Promise<EngineState> {
+    const committed = await this.runs.commitStep({
+      run: ctx.run,
+      owner: this.owner,
+      step: ctx.step,
+      state: advance.state,
+      messages: advance.messages,
+      leaseMs: this.options.leaseMs,
+      consumeAnswer: options.consumeAnswer,
+      leadingEvents: options.extraEventsFirst,
+    });
+    ctx.step += 1;
+    transcript.push(...advance.messages);
+    this.publish(ctx, committed.events);
+    this.options.onStep?.(ctx.run.id);
+    return advance.state;
+  }
+
+  private async end(ctx: StepContext, end: RunEnd, state?: EngineState): Promise<void> {
+    const events = await this.runs.finish({ runId: ctx.run.id, owner: this.owner, step: ctx.step, state, end });
+    if (events) this.publish(ctx, events);
+  }
+
+  private async handleFailure(ctx: StepContext, err: unknown): Promise<ExecutionResult> {
+    if (err instanceof LeaseLostError) return 'lost';
+    const reason = ctx.signal.reason;
+    if (reason instanceof CancelledError || (ctx.signal.aborted && (await this.cancelRequested(ctx.run.id)))) {
+      await this.end(ctx, { status: 'cancelled', reason: 'cancelled' }).catch((e) => this.log(e));
+      return 'ended';
+    }
+    if (ctx.signal.aborted) return 'lost'; // shutting down or lease lost: another process resumes
+    const message =
+      err instanceof ModelProviderError
+        ? err.message
+        : isAbortError(err)
+          ? 'model call aborted'
+          : `internal error: ${(err as Error)?.message ?? String(err)}`;
+    if (!(err instanceof ModelProviderError)) this.log(`run ${ctx.run.id} failed: ${(err as Error)?.stack ?? err}`);
+    await this.end(ctx, { status: 'failed', reason: 'error', error: message }).catch((e) => this.log(e));
+    return 'ended';
+  }
+
+  private async beat(runId: string, controller: AbortController): Promise<void> {
+    try {
+      const { held, cancel } = await this.runs.heartbeat(runId, this.owner, this.options.leaseMs);
+      if (cancel) controller.abort(new CancelledError('cancelled'));
+      else if (!held) controller.abort(new LeaseLostError(runId));
+    } catch (err) {
+      this.log(`heartbeat of run ${runId} failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async cancelRequested(runId: string): Promise<boolean> {
+    const run = await this.runs.get(runId);
+    return run?.cancel_requested ?? false;
+  }
+
+  private throwIfAborted(ctx: StepContext): void {
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('aborted');
+  }
+
+  private publish(ctx: StepContext, events: EventRow[]): void {
+    if (events.length === 0 || !ctx.accountId) return;
+    this.bus.publish({ kind: 'events', accountId: ctx.accountId, chatId: ctx.run.chat_id, events: events.map(toEnvelope) });
+  }
+
+  private log(message: unknown): void {
+    this.options.log?.(String(message));
+  }
+}
+
+interface StepContext {
+  run: RunRow;
+  step: number;
+  signal: AbortSignal;
+  accountId?: string;
+}
+
+export function toTranscriptMessage(row: MessageRow): TranscriptMessage {
+  return {
+    sender: row.sender,
+    recipient: row.recipient,
+    type: row.type,
+    content: row.content,
+    ...(row.tool_calls ? { tool_calls: row.tool_calls } : {}),
+    ...(row.tool_call_id ? { tool_call_id: row.tool_call_id } : {}),
+    ...(row.meta && Object.keys(row.meta).length ? { meta: row.meta } : {}),
+    ...(row.usage ? { usage: row.usage } : {}),
+  };
+}

@@ -1,0 +1,60 @@
+import { RunsRepository, type Database } from '@conclave/persistence';
+import type { EventBus } from '@conclave/realtime';
+import { toEnvelope } from '@conclave/realtime';
+import type { RunDispatcher } from './run-dispatcher';
+
+/**
+ * Postgres is the truth, the dispatcher only a messenger: the sweeper re-dispatches runs that are
+ * queued or whose lease expired (a killed worker, a lost or flushed queue job) and ends runs whose
+ * input request expired. Safe to run in every process: claiming is a conditional update.
+ */
+export class RunSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private sweeping = false;
+  private readonly runs: RunsRepository;
+
+  constructor(
+    private readonly db: Database,
+    private readonly dispatcher: RunDispatcher,
+    private readonly bus: EventBus,
+    private readonly options: { intervalMs: number; log?: (message: string) => void },
+  ) {
+    this.runs = new RunsRepository(db);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.sweep(), this.options.intervalMs);
+    this.timer.unref();
+    void this.sweep();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  async sweep(): Promise<{ redispatched: number; expired: number }> {
+    if (this.sweeping) return { redispatched: 0, expired: 0 };
+    this.sweeping = true;
+    try {
+      const stale = await this.runs.dispatchable(500);
+      for (const run of stale) await this.dispatcher.dispatch(run.id);
+      const expired = await this.runs.expiredInputs(500);
+      for (const run of expired) {
+        const events = await this.runs.finish({
+          runId: run.id,
+          end: { status: 'completed', reason: 'input_timeout', summary: null },
+        });
+        if (events?.length)
+          this.bus.publish({ kind: 'events', accountId: run.account_id, chatId: run.chat_id, events: events.map(toEnvelope) });
+      }
+      return { redispatched: stale.length, expired: expired.length };
+    } catch (err) {
+      this.options.log?.(`sweep failed: ${(err as Error).message}`);
+      return { redispatched: 0, expired: 0 };
+    } finally {
+      this.sweeping = false;
+    }
+  }
+}

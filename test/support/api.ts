@@ -1,0 +1,136 @@
+import { Pool } from 'pg';
+import { generateApiKey } from '../../libs/auth/src/api-key';
+import type { FlowSpecInput } from '../../libs/domain/src/flow-spec';
+import { API_MAIN, freePort, startProcess, type AppProcess } from './processes';
+import { createTestDatabase } from './services';
+
+export interface TestApi {
+  url: string;
+  process: AppProcess;
+  databaseUrl: string;
+  /** Direct SQL for assertions against what is stored. */
+  db: Pool;
+  /** A new account with one API key. */
+  account(options?: { credits?: number; plan?: string }): Promise<TestAccount>;
+  close(): Promise<void>;
+}
+
+export interface TestAccount {
+  id: string;
+  key: string;
+  /** fetch against the API with this account's key; JSON in, {status, body, headers} out. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  /** POST /flows; returns the flow id. */
+  createFlow(flow: FlowSpecInput): Promise<string>;
+}
+
+export interface TestResponse {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+let accounts = 0;
+
+/** Starts the built API as a process on a fresh database (embedded-mode wiring unless env says otherwise). */
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const proc = await startProcess(
+    API_MAIN,
+    { DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', ...env },
+    /listening on/,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const db = new Pool({ connectionString: database.url, max: 4 });
+  return {
+    url,
+    process: proc,
+    databaseUrl: database.url,
+    db,
+    account: (options) => createAccount(db, url, options),
+    async close() {
+      await proc.stop();
+      await db.end();
+      await database.drop();
+    },
+  };
+}
+
+export async function createAccount(
+  db: Pool,
+  url: string,
+  options: { credits?: number; plan?: string } = {},
+): Promise<TestAccount> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO accounts (email, plan, credit_balance) VALUES ($1, $2, $3) RETURNING id`,
+    [`user${++accounts}-${process.pid}-${Date.now()}@test.local`, options.plan ?? 'pro', options.credits ?? 1_000_000],
+  );
+  const key = generateApiKey();
+  await db.query(`INSERT INTO api_keys (account_id, name, prefix, key_hash) VALUES ($1, 'test', $2, $3)`, [
+    rows[0].id,
+    key.prefix,
+    key.hash,
+  ]);
+  const request = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+    call(url, method, path, body, { 'X-API-Key': key.secret, ...headers });
+  return {
+    id: rows[0].id,
+    key: key.secret,
+    request,
+    async createFlow(flow: FlowSpecInput) {
+      const res = await request('POST', '/flows', flow);
+      if (res.status !== 201) throw new Error(`POST /flows → ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body.id as string;
+    },
+  };
+}
+
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<TestResponse> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    (init.headers as Record<string, string>)['Content-Type'] ??= 'application/json';
+  }
+  const response = await fetch(base + path, init);
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/** Two-agent flow: a human (ALWAYS) and a scripted assistant. */
+export function twoAgentFlow(
+  replies: string[] = ['Hi there!', 'Still here.'],
+  extra: Partial<FlowSpecInput> = {},
+): FlowSpecInput {
+  return {
+    name: 'two agents',
+    agents: [
+      { name: 'user', type: 'user_proxy', human_input_mode: 'ALWAYS' },
+      { name: 'assistant', type: 'assistant', llm: { provider: 'scripted', replies } },
+    ],
+    chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant' },
+    ...extra,
+  };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
