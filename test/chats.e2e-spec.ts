@@ -224,13 +224,13 @@ describe('chats API (Agentok-compatible)', () => {
 
   describe('bad input', () => {
     it.each([
-      ['bad JSON', '{"name":', 400],
-      ['a JSON array', '[1,2]', 400],
-      ['wrong types', JSON.stringify({ name: 5, from_flow: 'x' }), 400],
-      ['missing from_flow', JSON.stringify({ name: 'x' }), 400],
-      ['unknown flow id', JSON.stringify({ name: 'x', from_flow: '00000000-0000-0000-0000-000000000000' }), 404],
-      ['malformed flow id', JSON.stringify({ name: 'x', from_flow: 'not-a-uuid' }), 404],
-    ])('POST /chats with %s → %d', async (_, body, status) => {
+      ['bad JSON', 400, '{"name":'],
+      ['a JSON array', 400, '[1,2]'],
+      ['wrong types', 400, JSON.stringify({ name: 5, from_flow: 'x' })],
+      ['missing from_flow', 400, JSON.stringify({ name: 'x' })],
+      ['unknown flow id', 404, JSON.stringify({ name: 'x', from_flow: '00000000-0000-0000-0000-000000000000' })],
+      ['malformed flow id', 404, JSON.stringify({ name: 'x', from_flow: 'not-a-uuid' })],
+    ])('POST /chats with %s → %i', async (_, status, body) => {
       const res = await a.request('POST', '/chats', body);
       expect(res.status).toBe(status);
       expect(res.body).toMatchObject({ statusCode: status, message: expect.anything(), error: expect.any(String) });

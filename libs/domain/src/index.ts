@@ -3,3 +3,4 @@ export * from './termination';
 export * from './errors';
 export * from './flow-spec';
 export * from './message';
+export * from './ids';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
-import { conflict, DomainError, notFound } from '@conclave/domain';
+import { conflict, DomainError, isUuid, notFound } from '@conclave/domain';
 import type { Principal } from '@conclave/auth';
 import {
   ChatsRepository,
@@ -40,6 +40,7 @@ export class ChatsService {
     body: CreateChatBody,
     extra: { agentId?: string | null; externalId?: string | null } = {},
   ): Promise<ChatRow> {
+    if (!isUuid(body.flowId)) throw notFound('Flow');
     const flow = await this.flows.get(principal.accountId, body.flowId, body.flowVersion);
     if (!flow || (flow.archived_at && body.flowVersion === undefined)) throw notFound('Flow');
     const { chat, events } = await this.chats.create(principal.accountId, {

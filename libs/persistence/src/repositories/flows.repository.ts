@@ -47,7 +47,8 @@ export class FlowsRepository {
   /** The current version (or `version`) of an account's flow, archived ones included. */
   async get(accountId: string, id: string, version?: number): Promise<FlowRow | null> {
     const rows = await this.db.query<FlowRow>(
-      `SELECT f.id, f.account_id, f.name, v.version, f.archived_at, f.created_at, f.updated_at, v.spec
+      `SELECT f.id, f.account_id, coalesce(v.spec->>'name', f.name) AS name, v.version, f.archived_at,
+         f.created_at, f.updated_at, v.spec
        FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = coalesce($3, f.version)
        WHERE f.id = $1 AND f.account_id = $2`,
       [id, accountId, version ?? null],
