@@ -54,7 +54,12 @@ describe('chats API (Agentok-compatible)', () => {
     expect(transcript.body[4].content).toBe('Back again');
     for (const m of transcript.body) {
       expect(m).toEqual(
-        expect.objectContaining({ id: expect.any(String), chat_id: id, type: expect.any(String), sender: expect.any(String) }),
+        expect.objectContaining({
+          id: expect.any(String),
+          chat_id: id,
+          type: expect.any(String),
+          sender: expect.any(String),
+        }),
       );
     }
 
@@ -86,7 +91,10 @@ describe('chats API (Agentok-compatible)', () => {
       sender: 'user',
     });
     expect(sent.body.messages[0].content).toBe('via content');
-    const input = await a.request('POST', `/v1/chats/${res.body.id}/input?wait=true`, { type: 'user', content: 'exit' });
+    const input = await a.request('POST', `/v1/chats/${res.body.id}/input?wait=true`, {
+      type: 'user',
+      content: 'exit',
+    });
     expect(input.body.chat.status).toBe('completed');
   });
 
@@ -111,7 +119,11 @@ describe('chats API (Agentok-compatible)', () => {
     await a.request('POST', `/chats/${id}/messages?wait=true`, { message: 'Hello' });
     const busy = await a.request('POST', `/chats/${id}/messages`, { message: 'again' });
     expect(busy.status).toBe(409);
-    expect(busy.body).toMatchObject({ statusCode: 409, error: 'Conflict', active_run_id: expect.any(String) });
+    expect(busy.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      active_run_id: expect.any(String),
+    });
   });
 
   it('runs exactly one run for 20 concurrent messages to one chat', async () => {
@@ -122,7 +134,9 @@ describe('chats API (Agentok-compatible)', () => {
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
-    const { rows } = await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM runs WHERE chat_id = $1`, [id]);
+    const { rows } = await t.db.query<{ n: string }>(`SELECT count(*) AS n FROM runs WHERE chat_id = $1`, [
+      id,
+    ]);
     expect(Number(rows[0].n)).toBe(1);
   });
 
@@ -228,12 +242,20 @@ describe('chats API (Agentok-compatible)', () => {
       ['a JSON array', 400, '[1,2]'],
       ['wrong types', 400, JSON.stringify({ name: 5, from_flow: 'x' })],
       ['missing from_flow', 400, JSON.stringify({ name: 'x' })],
-      ['unknown flow id', 404, JSON.stringify({ name: 'x', from_flow: '00000000-0000-0000-0000-000000000000' })],
+      [
+        'unknown flow id',
+        404,
+        JSON.stringify({ name: 'x', from_flow: '00000000-0000-0000-0000-000000000000' }),
+      ],
       ['malformed flow id', 404, JSON.stringify({ name: 'x', from_flow: 'not-a-uuid' })],
     ])('POST /chats with %s → %i', async (_, status, body) => {
       const res = await a.request('POST', '/chats', body);
       expect(res.status).toBe(status);
-      expect(res.body).toMatchObject({ statusCode: status, message: expect.anything(), error: expect.any(String) });
+      expect(res.body).toMatchObject({
+        statusCode: status,
+        message: expect.anything(),
+        error: expect.any(String),
+      });
     });
 
     it('a huge body is 413, never a crash', async () => {
@@ -246,7 +268,9 @@ describe('chats API (Agentok-compatible)', () => {
 
     it('an over-long or empty message is 400 and starts nothing', async () => {
       const id = await newChat();
-      expect((await a.request('POST', `/chats/${id}/messages`, { message: 'x'.repeat(100_001) })).status).toBe(400);
+      expect(
+        (await a.request('POST', `/chats/${id}/messages`, { message: 'x'.repeat(100_001) })).status,
+      ).toBe(400);
       expect((await a.request('POST', `/chats/${id}/messages`, { message: '' })).status).toBe(400);
       expect((await a.request('POST', `/chats/${id}/messages`, { message: ['a'] })).status).toBe(400);
       expect((await a.request('POST', `/chats/${id}/messages`, 'null')).status).toBe(400);
@@ -256,7 +280,9 @@ describe('chats API (Agentok-compatible)', () => {
     it('unknown and malformed chat ids are 404', async () => {
       expect((await a.request('GET', '/chats/00000000-0000-0000-0000-000000000000')).status).toBe(404);
       expect((await a.request('GET', '/chats/12345')).status).toBe(404);
-      expect((await a.request('POST', "/chats/'%3B drop table chats/messages", { message: 'x' })).status).toBe(404);
+      expect(
+        (await a.request('POST', "/chats/'%3B drop table chats/messages", { message: 'x' })).status,
+      ).toBe(404);
     });
   });
 });

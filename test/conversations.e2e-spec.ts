@@ -39,7 +39,13 @@ describe('conversations', () => {
           member('bob', 'Bob here.'),
           member('carol', 'Carol here.'),
         ],
-        chat: { type: 'group', initiator: 'user', agents: ['user', 'alice', 'bob', 'carol'], max_round: 4, speaker_selection: 'round_robin' },
+        chat: {
+          type: 'group',
+          initiator: 'user',
+          agents: ['user', 'alice', 'bob', 'carol'],
+          max_round: 4,
+          speaker_selection: 'round_robin',
+        },
       },
       'Plan the trip',
     );
@@ -106,7 +112,13 @@ describe('conversations', () => {
           {
             name: 'assistant',
             type: 'assistant',
-            tools: [{ name: 'lookup', kind: 'client', parameters: { type: 'object', properties: { q: { type: 'string' } } } }],
+            tools: [
+              {
+                name: 'lookup',
+                kind: 'client',
+                parameters: { type: 'object', properties: { q: { type: 'string' } } },
+              },
+            ],
             llm: {
               provider: 'scripted',
               replies: [
@@ -122,12 +134,17 @@ describe('conversations', () => {
     );
     expect(sent.chat.status).toBe('wait_for_human_input');
     expect(sent.chat.input_request.kind).toBe('tool_outputs');
-    expect(sent.chat.input_request.tool_calls).toEqual([{ id: 'call_1', name: 'lookup', arguments: '{"q":"answer"}' }]);
+    expect(sent.chat.input_request.tool_calls).toEqual([
+      { id: 'call_1', name: 'lookup', arguments: '{"q":"answer"}' },
+    ]);
     expect((await a.request('POST', `/chats/${id}/input`, { message: 'hi' })).status).toBe(400);
     const answered = await a.request('POST', `/chats/${id}/input?wait=true`, {
       tool_outputs: [{ tool_call_id: 'call_1', output: '42' }],
     });
-    expect(answered.body.chat).toMatchObject({ status: 'completed', termination_reason: 'termination_message' });
+    expect(answered.body.chat).toMatchObject({
+      status: 'completed',
+      termination_reason: 'termination_message',
+    });
     const messages = (await a.request('GET', `/chats/${id}/messages`)).body;
     expect(messages.map((m: any) => [m.type, m.sender, m.content])).toEqual([
       ['user', 'user', 'What is the answer?'],
@@ -146,7 +163,10 @@ describe('conversations', () => {
 
     beforeAll(async () => {
       llm = await startFakeOpenAiServer({
-        replies: [{ tool_calls: [{ name: 'weather', arguments: { city: 'Paris' } }] }, 'It is sunny in Paris. TERMINATE'],
+        replies: [
+          { tool_calls: [{ name: 'weather', arguments: { city: 'Paris' } }] },
+          'It is sunny in Paris. TERMINATE',
+        ],
       });
       tools = createServer((req, res) => {
         let body = '';
@@ -185,7 +205,11 @@ describe('conversations', () => {
                   name: 'weather',
                   kind: 'http',
                   description: 'Weather by city',
-                  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+                  parameters: {
+                    type: 'object',
+                    properties: { city: { type: 'string' } },
+                    required: ['city'],
+                  },
                   http: { method: 'POST', url: toolUrl },
                 },
               ],
@@ -218,7 +242,11 @@ describe('conversations', () => {
             name: 'down',
             agents: [
               { name: 'user', type: 'user_proxy', human_input_mode: 'NEVER' },
-              { name: 'assistant', type: 'assistant', llm: { provider: 'openai', model: 'm', base_url: down.url } },
+              {
+                name: 'assistant',
+                type: 'assistant',
+                llm: { provider: 'openai', model: 'm', base_url: down.url },
+              },
             ],
             chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant' },
           },

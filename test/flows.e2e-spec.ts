@@ -17,7 +17,7 @@ describe('flows API', () => {
   it('publishes the flow spec JSON Schema without a key', async () => {
     const res = await fetch(`${t.url}/flows/schema`);
     expect(res.status).toBe(200);
-    const schema = await res.json();
+    const schema: any = await res.json();
     expect(schema.type).toBe('object');
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'agents', 'chat']));
     expect(JSON.stringify(schema)).toContain('human_input_mode');
@@ -26,7 +26,12 @@ describe('flows API', () => {
   it('creates, lists, reads, versions and archives flows', async () => {
     const created = await a.request('POST', '/flows', twoAgentFlow());
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: expect.any(String), version: 1, name: 'two agents', archived: false });
+    expect(created.body).toMatchObject({
+      id: expect.any(String),
+      version: 1,
+      name: 'two agents',
+      archived: false,
+    });
     expect(created.body.spec.agents[1].llm).toMatchObject({ provider: 'scripted', delay_ms: 0 });
     const id = created.body.id;
 
@@ -57,7 +62,11 @@ describe('flows API', () => {
   });
 
   it.each([
-    ['no agents', { name: 'x', agents: [], chat: { type: 'two_agent', initiator: 'a', recipient: 'b' } }, 'agents'],
+    [
+      'no agents',
+      { name: 'x', agents: [], chat: { type: 'two_agent', initiator: 'a', recipient: 'b' } },
+      'agents',
+    ],
     [
       'an unknown recipient',
       { name: 'x', agents: [{ name: 'a' }], chat: { type: 'two_agent', initiator: 'a', recipient: 'zed' } },
@@ -81,7 +90,11 @@ describe('flows API', () => {
       },
       'agents.0.human_input_mode',
     ],
-    ['a duplicate agent', { name: 'x', agents: [{ name: 'a' }, { name: 'a' }], chat: { type: 'group', initiator: 'a' } }, 'agents.1.name'],
+    [
+      'a duplicate agent',
+      { name: 'x', agents: [{ name: 'a' }, { name: 'a' }], chat: { type: 'group', initiator: 'a' } },
+      'agents.1.name',
+    ],
   ])('rejects a flow with %s naming the field', async (_, flow, field) => {
     const res = await a.request('POST', '/flows', flow);
     expect(res.status).toBe(400);
@@ -91,7 +104,9 @@ describe('flows API', () => {
 
   it('imports an Agentok flow and reports what it cannot convert', async () => {
     const fixture = (name: string) =>
-      JSON.parse(readFileSync(resolve(__dirname, `../apps/api/src/flows/agentok-import/fixtures/${name}`), 'utf8'));
+      JSON.parse(
+        readFileSync(resolve(__dirname, `../apps/api/src/flows/agentok-import/fixtures/${name}`), 'utf8'),
+      );
     const ok = await a.request('POST', '/flows/import/agentok', fixture('group-chat.json'));
     expect(ok.status).toBe(201);
     expect(ok.body.flow.spec.chat.type).toBe('group');

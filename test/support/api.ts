@@ -19,7 +19,12 @@ export interface TestAccount {
   id: string;
   key: string;
   /** fetch against the API with this account's key; JSON in, {status, body, headers} out. */
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<TestResponse>;
   /** POST /flows; returns the flow id. */
   createFlow(flow: FlowSpecInput): Promise<string>;
 }
@@ -64,7 +69,11 @@ export async function createAccount(
 ): Promise<TestAccount> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO accounts (email, plan, credit_balance) VALUES ($1, $2, $3) RETURNING id`,
-    [`user${++accounts}-${process.pid}-${Date.now()}@test.local`, options.plan ?? 'pro', options.credits ?? 1_000_000],
+    [
+      `user${++accounts}-${process.pid}-${Date.now()}@test.local`,
+      options.plan ?? 'pro',
+      options.credits ?? 1_000_000,
+    ],
   );
   const key = generateApiKey();
   await db.query(`INSERT INTO api_keys (account_id, name, prefix, key_hash) VALUES ($1, 'test', $2, $3)`, [
@@ -125,7 +134,10 @@ export function twoAgentFlow(
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

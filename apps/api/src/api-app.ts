@@ -6,7 +6,7 @@ import type { AppConfig } from '@conclave/config';
 import { engine } from '@conclave/engine';
 import { createModelInvoker } from '@conclave/llm';
 import { Database } from '@conclave/persistence';
-import { type EventBus, InProcessEventBus } from '@conclave/realtime';
+import { createEventBus, type EventBus } from '@conclave/realtime';
 import { InProcessDispatcher, RunExecutor, RunSweeper, type RunDispatcher } from '@conclave/runtime';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
@@ -33,7 +33,7 @@ export async function createApiApp(config: AppConfig & { databaseUrl: string }):
   await db.connect();
   await db.migrate();
 
-  const bus: EventBus = new InProcessEventBus();
+  const bus = await createEventBus(config.redisUrl);
   let executor: RunExecutor | null = null;
   let sweeper: RunSweeper | null = null;
   let dispatcher: RunDispatcher;
@@ -50,16 +50,22 @@ export async function createApiApp(config: AppConfig & { databaseUrl: string }):
       log: (m) => runtimeLog.warn(m),
     });
     dispatcher = new InProcessDispatcher(executor, config.workerConcurrency, (m) => runtimeLog.error(m));
-    sweeper = new RunSweeper(db, dispatcher, bus, { intervalMs: config.sweepIntervalMs, log: (m) => runtimeLog.warn(m) });
+    sweeper = new RunSweeper(db, dispatcher, bus, {
+      intervalMs: config.sweepIntervalMs,
+      log: (m) => runtimeLog.warn(m),
+    });
   } else {
     throw new Error('queue mode is not available yet');
   }
 
   const levelIndex = LOG_LEVELS.indexOf(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, db, bus, dispatcher }), {
-    bodyParser: false,
-    logger: LOG_LEVELS.slice(0, Math.max(levelIndex, 1) + 1),
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ config, db, bus, dispatcher }),
+    {
+      bodyParser: false,
+      logger: LOG_LEVELS.slice(0, Math.max(levelIndex, 1) + 1),
+    },
+  );
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.use(bodyParserErrors);

@@ -24,7 +24,10 @@ async function main(argv: string[]): Promise<number> {
     const email = options.email ?? 'admin@conclave.local';
     const account =
       (await accounts.findByEmail(email)) ??
-      (await accounts.create(email, { plan: options.plan ?? 'free', credits: config.credits.defaultBalance }));
+      (await accounts.create(email, {
+        plan: options.plan ?? 'free',
+        credits: config.credits.defaultBalance,
+      }));
     const key = generateApiKey();
     await accounts.createKey(account.id, { name: options.name ?? 'cli', prefix: key.prefix, hash: key.hash });
     process.stdout.write(`Account: ${email}\nAPI key: ${key.secret}\n`);

@@ -26,9 +26,17 @@ export interface CoreServices {
 @Module({})
 export class CoreModule {
   static forRoot(core: CoreServices): DynamicModule {
-    const repositories = [AccountsRepository, ChatsRepository, FlowsRepository, RunsRepository, EventsRepository].map(
-      (Repository) => ({ provide: Repository, useFactory: (db: Database) => new Repository(db), inject: [Database] }),
-    );
+    const repositories = [
+      AccountsRepository,
+      ChatsRepository,
+      FlowsRepository,
+      RunsRepository,
+      EventsRepository,
+    ].map((Repository) => ({
+      provide: Repository,
+      useFactory: (db: Database) => new Repository(db),
+      inject: [Database],
+    }));
     const providers = [
       { provide: APP_CONFIG, useValue: core.config },
       { provide: Database, useValue: core.db },

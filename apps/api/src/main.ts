@@ -16,12 +16,17 @@ async function main(): Promise<void> {
   await api.app.listen(config.port, config.host);
   const base = `http://localhost:${config.port}`;
   // Always printed (whatever LOG_LEVEL): scripts and tests wait for this line.
-  process.stdout.write(`Conclave API listening on ${base} (${config.redisUrl ? 'queue' : 'embedded'} mode)\n`);
+  process.stdout.write(
+    `Conclave API listening on ${base} (${config.redisUrl ? 'queue' : 'embedded'} mode)\n`,
+  );
 
   if (config.seedDemo) {
     const seeded = await seedDemo(api.db, config.credits.defaultBalance);
     if (seeded) printQuickStart(base, seeded.apiKey, seeded.flowId);
-    else logger.log('Demo account exists; its key was printed on first start. New key: npm run cli -- keys:create');
+    else
+      logger.log(
+        'Demo account exists; its key was printed on first start. New key: npm run cli -- keys:create',
+      );
   }
 
   let stopping = false;

@@ -9,7 +9,10 @@ const agentName = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z_][A-Za-z0-9_\- ]*$/, 'agent names start with a letter or _ and use letters, digits, _, - or space');
+  .regex(
+    /^[A-Za-z_][A-Za-z0-9_\- ]*$/,
+    'agent names start with a letter or _ and use letters, digits, _, - or space',
+  );
 
 export const ToolCallSpec = z.object({
   id: z.string().min(1),
@@ -73,7 +76,9 @@ export const ToolSpec = z.object({
       method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
       url: z.string().url(),
       /** Header values are literal strings or `{secret: NAME}` looked up in configuration. */
-      headers: z.record(z.string(), z.union([z.string(), z.object({ secret: z.string().min(1) })])).default({}),
+      headers: z
+        .record(z.string(), z.union([z.string(), z.object({ secret: z.string().min(1) })]))
+        .default({}),
       timeout_ms: z.number().int().min(1).max(120_000).default(10_000),
     })
     .optional(),
@@ -166,12 +171,22 @@ export const FlowSpecSchema = z
     agents: z.array(AgentSpec).min(1).max(100),
     chat: ChatSpec,
     /** Seconds an input request stays open before the run ends with `input_timeout`. */
-    input_timeout: z.number().int().positive().max(30 * 24 * 3600).optional(),
+    input_timeout: z
+      .number()
+      .int()
+      .positive()
+      .max(30 * 24 * 3600)
+      .optional(),
   })
   .superRefine((flow, ctx) => {
     const names = new Set<string>();
     flow.agents.forEach((a, i) => {
-      if (names.has(a.name)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'name'], message: `duplicate agent name "${a.name}"` });
+      if (names.has(a.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'name'],
+          message: `duplicate agent name "${a.name}"`,
+        });
       names.add(a.name);
     });
     const known = (name: string, path: (string | number)[]) => {
@@ -182,7 +197,11 @@ export const FlowSpecSchema = z
       known(chat.initiator, ['chat', 'initiator']);
       known(chat.recipient, ['chat', 'recipient']);
       if (chat.initiator === chat.recipient)
-        ctx.addIssue({ code: 'custom', path: ['chat', 'recipient'], message: 'recipient must differ from initiator' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['chat', 'recipient'],
+          message: 'recipient must differ from initiator',
+        });
     } else if (chat.type === 'group') {
       known(chat.initiator, ['chat', 'initiator']);
       chat.agents?.forEach((n, i) => known(n, ['chat', 'agents', i]));
@@ -191,19 +210,31 @@ export const FlowSpecSchema = z
         tos.forEach((t, i) => known(t, ['chat', 'allowed_transitions', from, i]));
       }
       if (names.has(chat.manager.name))
-        ctx.addIssue({ code: 'custom', path: ['chat', 'manager', 'name'], message: 'manager name clashes with an agent' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['chat', 'manager', 'name'],
+          message: 'manager name clashes with an agent',
+        });
     } else {
       chat.chats.forEach((c, i) => {
         known(c.initiator, ['chat', 'chats', i, 'initiator']);
         known(c.recipient, ['chat', 'chats', i, 'recipient']);
         if (i > 0 && c.message === undefined)
-          ctx.addIssue({ code: 'custom', path: ['chat', 'chats', i, 'message'], message: 'chats after the first need a message' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['chat', 'chats', i, 'message'],
+            message: 'chats after the first need a message',
+          });
       });
     }
     flow.agents.forEach((a, i) =>
       a.tools.forEach((t, j) => {
         if (t.kind === 'http' && !t.http)
-          ctx.addIssue({ code: 'custom', path: ['agents', i, 'tools', j, 'http'], message: 'http tools need an http block' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['agents', i, 'tools', j, 'http'],
+            message: 'http tools need an http block',
+          });
       }),
     );
   });

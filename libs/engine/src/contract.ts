@@ -60,5 +60,10 @@ export interface Engine {
    */
   next(flow: FlowSpec, state: EngineState, transcript: readonly TranscriptMessage[]): Step;
   /** Applies the outcome of the step `next` returned. */
-  apply(flow: FlowSpec, state: EngineState, transcript: readonly TranscriptMessage[], outcome: Outcome): Advance;
+  apply(
+    flow: FlowSpec,
+    state: EngineState,
+    transcript: readonly TranscriptMessage[],
+    outcome: Outcome,
+  ): Advance;
 }

@@ -6,7 +6,10 @@ export interface Sql {
   /** Rows of a SELECT or of a statement with RETURNING. */
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Affected row count and RETURNING rows of an INSERT/UPDATE/DELETE. */
-  execute<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: T[]; count: number }>;
+  execute<T = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+  ): Promise<{ rows: T[]; count: number }>;
 }
 
 class QueryRunnerSql implements Sql {
@@ -101,7 +104,11 @@ export class Database implements Sql {
 export const UNIQUE_VIOLATION = '23505';
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: string; driverError?: { code?: string; constraint?: string }; constraint?: string };
+  const e = err as {
+    code?: string;
+    driverError?: { code?: string; constraint?: string };
+    constraint?: string;
+  };
   const code = e?.driverError?.code ?? e?.code;
   const name = e?.driverError?.constraint ?? e?.constraint;
   return code === UNIQUE_VIOLATION && (constraint === undefined || name === constraint);

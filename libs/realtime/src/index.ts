@@ -1,2 +1,3 @@
 export * from './envelope';
 export * from './event-bus';
+export * from './redis-event-bus';

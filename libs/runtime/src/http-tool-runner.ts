@@ -12,7 +12,10 @@ export class HttpToolRunner {
     signal?: AbortSignal,
   ): Promise<{ tool_call_id: string; content: string }[]> {
     return Promise.all(
-      calls.map(async ({ call, tool }) => ({ tool_call_id: call.id, content: await this.runOne(call, tool, signal) })),
+      calls.map(async ({ call, tool }) => ({
+        tool_call_id: call.id,
+        content: await this.runOne(call, tool, signal),
+      })),
     );
   }
 
@@ -36,7 +39,8 @@ export class HttpToolRunner {
     const url = new URL(http.url);
     let body: string | undefined;
     if (http.method === 'GET') {
-      for (const [k, v] of Object.entries(args)) url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
+      for (const [k, v] of Object.entries(args))
+        url.searchParams.set(k, typeof v === 'string' ? v : JSON.stringify(v));
     } else {
       body = JSON.stringify(args);
       headers['content-type'] ??= 'application/json';

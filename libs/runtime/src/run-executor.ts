@@ -72,7 +72,10 @@ export class RunExecutor {
     if (!claimed) return 'skipped';
     const controller = new AbortController();
     this.inFlight.set(runId, controller);
-    const heartbeat = setInterval(() => void this.beat(runId, controller), Math.max(200, this.options.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => void this.beat(runId, controller),
+      Math.max(200, this.options.leaseMs / 3),
+    );
     heartbeat.unref();
     const ctx: StepContext = { run: claimed, step: claimed.step, signal: controller.signal };
     try {
@@ -131,13 +134,21 @@ export class RunExecutor {
         case 'call_model': {
           const reply = await this.models.invoke(step.request, { signal: ctx.signal });
           this.throwIfAborted(ctx);
-          state = await this.commit(ctx, transcript, this.apply(flow, state, transcript, { type: 'model_reply', reply }));
+          state = await this.commit(
+            ctx,
+            transcript,
+            this.apply(flow, state, transcript, { type: 'model_reply', reply }),
+          );
           break;
         }
         case 'call_tools': {
           const results = await this.tools.run(step.calls, ctx.signal);
           this.throwIfAborted(ctx);
-          state = await this.commit(ctx, transcript, this.apply(flow, state, transcript, { type: 'tool_results', results }));
+          state = await this.commit(
+            ctx,
+            transcript,
+            this.apply(flow, state, transcript, { type: 'tool_results', results }),
+          );
           break;
         }
         case 'ask_human': {
@@ -160,7 +171,12 @@ export class RunExecutor {
     }
   }
 
-  private apply(flow: FlowSpec, state: EngineState, transcript: TranscriptMessage[], outcome: Outcome): Advance {
+  private apply(
+    flow: FlowSpec,
+    state: EngineState,
+    transcript: TranscriptMessage[],
+    outcome: Outcome,
+  ): Advance {
     return this.engine.apply(flow, state, transcript, outcome);
   }
 
@@ -169,7 +185,10 @@ export class RunExecutor {
     ctx: StepContext,
     transcript: TranscriptMessage[],
     advance: Advance,
-    options: { consumeAnswer?: boolean; extraEventsFirst?: { type: string; data: Record<string, unknown> }[] } = {},
+    options: {
+      consumeAnswer?: boolean;
+      extraEventsFirst?: { type: string; data: Record<string, unknown> }[];
+    } = {},
   ): Promise<EngineState> {
     const committed = await this.runs.commitStep({
       run: ctx.run,
@@ -189,14 +208,23 @@ export class RunExecutor {
   }
 
   private async end(ctx: StepContext, end: RunEnd, state?: EngineState): Promise<void> {
-    const events = await this.runs.finish({ runId: ctx.run.id, owner: this.owner, step: ctx.step, state, end });
+    const events = await this.runs.finish({
+      runId: ctx.run.id,
+      owner: this.owner,
+      step: ctx.step,
+      state,
+      end,
+    });
     if (events) this.publish(ctx, events);
   }
 
   private async handleFailure(ctx: StepContext, err: unknown): Promise<ExecutionResult> {
     if (err instanceof LeaseLostError) return 'lost';
     const reason = ctx.signal.reason;
-    if (reason instanceof CancelledError || (ctx.signal.aborted && (await this.cancelRequested(ctx.run.id)))) {
+    if (
+      reason instanceof CancelledError ||
+      (ctx.signal.aborted && (await this.cancelRequested(ctx.run.id)))
+    ) {
       await this.end(ctx, { status: 'cancelled', reason: 'cancelled' }).catch((e) => this.log(e));
       return 'ended';
     }
@@ -207,7 +235,8 @@ export class RunExecutor {
         : isAbortError(err)
           ? 'model call aborted'
           : `internal error: ${(err as Error)?.message ?? String(err)}`;
-    if (!(err instanceof ModelProviderError)) this.log(`run ${ctx.run.id} failed: ${(err as Error)?.stack ?? err}`);
+    if (!(err instanceof ModelProviderError))
+      this.log(`run ${ctx.run.id} failed: ${(err as Error)?.stack ?? err}`);
     await this.end(ctx, { status: 'failed', reason: 'error', error: message }).catch((e) => this.log(e));
     return 'ended';
   }
@@ -233,7 +262,12 @@ export class RunExecutor {
 
   private publish(ctx: StepContext, events: EventRow[]): void {
     if (events.length === 0 || !ctx.accountId) return;
-    this.bus.publish({ kind: 'events', accountId: ctx.accountId, chatId: ctx.run.chat_id, events: events.map(toEnvelope) });
+    this.bus.publish({
+      kind: 'events',
+      accountId: ctx.accountId,
+      chatId: ctx.run.chat_id,
+      events: events.map(toEnvelope),
+    });
   }
 
   private log(message: unknown): void {

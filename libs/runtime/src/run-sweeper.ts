@@ -47,7 +47,12 @@ export class RunSweeper {
           end: { status: 'completed', reason: 'input_timeout', summary: null },
         });
         if (events?.length)
-          this.bus.publish({ kind: 'events', accountId: run.account_id, chatId: run.chat_id, events: events.map(toEnvelope) });
+          this.bus.publish({
+            kind: 'events',
+            accountId: run.account_id,
+            chatId: run.chat_id,
+            events: events.map(toEnvelope),
+          });
       }
       return { redispatched: stale.length, expired: expired.length };
     } catch (err) {

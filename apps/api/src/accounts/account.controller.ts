@@ -14,6 +14,11 @@ export class AccountController {
   async get(@CurrentPrincipal() p: Principal) {
     const account = await this.accounts.get(p.accountId);
     if (!account) throw notFound('Account');
-    return { id: account.id, email: account.email, plan: account.plan, credit_balance: Number(account.credit_balance) };
+    return {
+      id: account.id,
+      email: account.email,
+      plan: account.plan,
+      credit_balance: Number(account.credit_balance),
+    };
   }
 }

@@ -3,5 +3,9 @@ import { KeysController } from '../keys/keys.controller';
 import { AccountController } from './account.controller';
 import { AccountsService } from './accounts.service';
 
-@Module({ controllers: [AccountController, KeysController], providers: [AccountsService], exports: [AccountsService] })
+@Module({
+  controllers: [AccountController, KeysController],
+  providers: [AccountsService],
+  exports: [AccountsService],
+})
 export class AccountsModule {}

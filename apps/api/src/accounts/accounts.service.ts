@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { generateApiKey } from '@conclave/auth';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { DomainError } from '@conclave/domain';
-import { AccountsRepository, isUniqueViolation, type AccountRow, type ApiKeyRow } from '@conclave/persistence';
+import {
+  AccountsRepository,
+  isUniqueViolation,
+  type AccountRow,
+  type ApiKeyRow,
+} from '@conclave/persistence';
 
 /** Accounts and key issuance (the secret exists only in the return value of createKey). */
 @Injectable()
@@ -16,7 +21,10 @@ export class AccountsService {
     const existing = await this.accounts.findByEmail(email);
     if (existing) return { account: existing, created: false };
     try {
-      const account = await this.accounts.create(email, { plan, credits: this.config.credits.defaultBalance });
+      const account = await this.accounts.create(email, {
+        plan,
+        credits: this.config.credits.defaultBalance,
+      });
       return { account, created: true };
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -24,10 +32,19 @@ export class AccountsService {
     }
   }
 
-  async createKey(accountId: string, name: string, agentId: string | null): Promise<{ row: ApiKeyRow; secret: string }> {
+  async createKey(
+    accountId: string,
+    name: string,
+    agentId: string | null,
+  ): Promise<{ row: ApiKeyRow; secret: string }> {
     const key = generateApiKey();
     try {
-      const row = await this.accounts.createKey(accountId, { name, prefix: key.prefix, hash: key.hash, agentId });
+      const row = await this.accounts.createKey(accountId, {
+        name,
+        prefix: key.prefix,
+        hash: key.hash,
+        agentId,
+      });
       return { row, secret: key.secret };
     } catch (err) {
       // agent_id of another account or unknown: the FK fails (scoping is checked by the agents feature)

@@ -31,7 +31,10 @@ export const DEMO_FLOW: FlowSpecInput = {
  * First start of the embedded default: a demo account, the demo flow and an API key. Returns the
  * key's secret (shown once) or null when the database was already seeded.
  */
-export async function seedDemo(db: Database, credits: number): Promise<{ apiKey: string; flowId: string } | null> {
+export async function seedDemo(
+  db: Database,
+  credits: number,
+): Promise<{ apiKey: string; flowId: string } | null> {
   const accounts = new AccountsRepository(db);
   if (await accounts.findByEmail(DEMO_EMAIL)) return null;
   const account = await accounts.create(DEMO_EMAIL, { plan: 'pro', credits });

@@ -59,7 +59,11 @@ export class ChatsService {
   async list(principal: Principal, query: { status?: string; cursor?: string; limit: number }) {
     const cursor = query.cursor ? decodeChatCursor(query.cursor) : undefined;
     if (cursor === null) throw new DomainError('invalid', 'cursor is not valid');
-    const page = await this.chats.list(principal.accountId, { status: query.status, cursor, limit: query.limit });
+    const page = await this.chats.list(principal.accountId, {
+      status: query.status,
+      cursor,
+      limit: query.limit,
+    });
     return { data: page.items.map(toChatDto), next_cursor: page.nextCursor };
   }
 
@@ -88,7 +92,9 @@ export class ChatsService {
     const result = await this.runs.start(principal.accountId, chatId, input, randomInt(2 ** 31 - 1));
     if (!result.ok) {
       if (result.reason === 'not_found') throw notFound('Chat');
-      throw conflict(`Chat is ${result.status}: a run is already active`, { active_run_id: result.activeRunId });
+      throw conflict(`Chat is ${result.status}: a run is already active`, {
+        active_run_id: result.activeRunId,
+      });
     }
     this.publish(principal.accountId, chatId, result.events);
     await this.dispatcher.dispatch(result.run.id);
@@ -121,10 +127,12 @@ export class ChatsService {
     const { found, run } = await this.runs.requestCancel(principal.accountId, chatId);
     if (!found) throw notFound('Chat');
     if (!run) return { chat: await this.get(principal, chatId), cancelled: false };
-    const idle =
-      run.status !== 'running' || !run.lease_until || run.lease_until.getTime() < Date.now();
+    const idle = run.status !== 'running' || !run.lease_until || run.lease_until.getTime() < Date.now();
     if (idle) {
-      const events = await this.runs.finish({ runId: run.id, end: { status: 'cancelled', reason: 'cancelled' } });
+      const events = await this.runs.finish({
+        runId: run.id,
+        end: { status: 'cancelled', reason: 'cancelled' },
+      });
       if (events) this.publish(principal.accountId, chatId, events);
     } else {
       this.bus.publish({ kind: 'cancel', runId: run.id });
@@ -143,16 +151,24 @@ export class ChatsService {
     if (cancelled) await this.waiter.untilIdle(principal.accountId, chatId, this.config.waitTimeoutMs);
   }
 
-  private async respond(principal: Principal, chatId: string, runId: string, messagesBefore: number, wait: boolean) {
+  private async respond(
+    principal: Principal,
+    chatId: string,
+    runId: string,
+    messagesBefore: number,
+    wait: boolean,
+  ) {
     if (wait) await this.waiter.untilSettled(principal.accountId, chatId, this.config.waitTimeoutMs);
     const chat = await this.get(principal, chatId);
     const run = await this.runs.getForAccount(principal.accountId, runId);
     const body: Record<string, unknown> = { chat: toChatDto(chat), run: run ? toRunDto(run) : null };
-    if (wait) body.messages = (await this.chats.messages(chatId, { after: messagesBefore })).map(toMessageDto);
+    if (wait)
+      body.messages = (await this.chats.messages(chatId, { after: messagesBefore })).map(toMessageDto);
     return body;
   }
 
   publish(accountId: string, chatId: string, events: EventRow[]): void {
-    if (events.length) this.bus.publish({ kind: 'events', accountId, chatId, events: events.map(toEnvelope) });
+    if (events.length)
+      this.bus.publish({ kind: 'events', accountId, chatId, events: events.map(toEnvelope) });
   }
 }

@@ -36,7 +36,9 @@ export function describeError(exception: unknown, logger?: Logger): ErrorDescrip
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
     const message =
-      typeof response === 'string' ? response : ((response as { message?: string | string[] }).message ?? exception.message);
+      typeof response === 'string'
+        ? response
+        : ((response as { message?: string | string[] }).message ?? exception.message);
     return { status: exception.getStatus(), message };
   }
   if (exception instanceof DomainError) {
@@ -48,7 +50,8 @@ export function describeError(exception: unknown, logger?: Logger): ErrorDescrip
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return { status: 415, message: 'Unsupported body encoding' };
   const status = e?.status ?? e?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return { status, message: e.message ?? 'Bad request' };
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return { status, message: e.message ?? 'Bad request' };
   logger?.error((exception as Error)?.stack ?? String(exception));
   return { status: 500, message: 'Internal server error' };
 }

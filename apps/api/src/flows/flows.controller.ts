@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
 import { DomainError, flowJsonSchema } from '@conclave/domain';
 import { z } from 'zod';
@@ -35,7 +47,8 @@ export class FlowsController {
   @UseGuards(ApiKeyGuard)
   async importAgentok(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     const { flow, errors, warnings } = convertAgentokFlow(body);
-    if (!flow || errors.length) throw new DomainError('invalid', 'Agentok flow cannot be converted', { errors, warnings });
+    if (!flow || errors.length)
+      throw new DomainError('invalid', 'Agentok flow cannot be converted', { errors, warnings });
     return { flow: toFlowDto(await this.flows.create(p, flow)), warnings };
   }
 

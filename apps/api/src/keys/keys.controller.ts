@@ -24,8 +24,15 @@ export class KeysController {
   ) {}
 
   @Post()
-  async create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateKeyBody)) body: z.infer<typeof CreateKeyBody>) {
-    const { row, secret } = await this.accountsService.createKey(p.accountId, body.name, body.agent_id ?? null);
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ZodPipe(CreateKeyBody)) body: z.infer<typeof CreateKeyBody>,
+  ) {
+    const { row, secret } = await this.accountsService.createKey(
+      p.accountId,
+      body.name,
+      body.agent_id ?? null,
+    );
     return { ...toKeyDto(row), key: secret };
   }
 
@@ -37,7 +44,10 @@ export class KeysController {
   /** Revokes at once: the next request with this key gets 401. */
   @Delete(':id')
   @HttpCode(204)
-  async revoke(@CurrentPrincipal() p: Principal, @Param('id', new IdPipe('API key')) id: string): Promise<void> {
+  async revoke(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new IdPipe('API key')) id: string,
+  ): Promise<void> {
     if (!(await this.accounts.revokeKey(p.accountId, id))) throw notFound('API key');
   }
 }

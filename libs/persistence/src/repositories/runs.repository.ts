@@ -63,13 +63,23 @@ export class RunsRepository {
         const events = await EventsRepository.append(tx, chatId, [
           { type: 'chat.status', data: { status: 'running', previous, run_id: run.id } },
         ]);
-        return { ok: true as const, chat: { ...chat, active_run_id: run.id, last_seq: lastSeq(events) }, run, events };
+        return {
+          ok: true as const,
+          chat: { ...chat, active_run_id: run.id, last_seq: lastSeq(events) },
+          run,
+          events,
+        };
       });
     } catch (err) {
       // The partial unique index caught a concurrent start the conditional update could not see.
       if (isUniqueViolation(err)) {
         const chat = await this.db.query<ChatRow>(`SELECT * FROM chats WHERE id = $1`, [chatId]);
-        return { ok: false, reason: 'busy', status: chat[0]?.status ?? 'running', activeRunId: chat[0]?.active_run_id ?? null };
+        return {
+          ok: false,
+          reason: 'busy',
+          status: chat[0]?.status ?? 'running',
+          activeRunId: chat[0]?.active_run_id ?? null,
+        };
       }
       throw err;
     }
@@ -98,7 +108,10 @@ export class RunsRepository {
         [chatId],
       );
       const events = await EventsRepository.append(tx, chatId, [
-        { type: 'chat.status', data: { status: 'running', previous: 'wait_for_human_input', run_id: run.id } },
+        {
+          type: 'chat.status',
+          data: { status: 'running', previous: 'wait_for_human_input', run_id: run.id },
+        },
       ]);
       return { ok: true as const, chat: { ...chat, last_seq: lastSeq(events) }, run, events };
     });
@@ -118,7 +131,11 @@ export class RunsRepository {
   }
 
   /** Extends the lease; false when it was lost (expired and taken, or the run ended). */
-  async heartbeat(runId: string, owner: string, leaseMs: number): Promise<{ held: boolean; cancel: boolean }> {
+  async heartbeat(
+    runId: string,
+    owner: string,
+    leaseMs: number,
+  ): Promise<{ held: boolean; cancel: boolean }> {
     const [row] = await this.db.query<{ cancel_requested: boolean }>(
       `UPDATE runs SET lease_until = now() + $3 * interval '1 millisecond'
        WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested`,
@@ -216,7 +233,12 @@ export class RunsRepository {
         { type: 'input.requested', data: { run_id: args.run.id, input_request: request } },
         {
           type: 'chat.status',
-          data: { status: 'wait_for_human_input', previous: 'running', run_id: args.run.id, input_request: request },
+          data: {
+            status: 'wait_for_human_input',
+            previous: 'running',
+            run_id: args.run.id,
+            input_request: request,
+          },
         },
       ]);
     });
@@ -268,9 +290,20 @@ export class RunsRepository {
       );
       const runEvent =
         args.end.status === 'completed'
-          ? { type: 'run.completed', data: { run_id: run.id, termination_reason: run.termination_reason, summary: run.summary, usage: run.usage } }
+          ? {
+              type: 'run.completed',
+              data: {
+                run_id: run.id,
+                termination_reason: run.termination_reason,
+                summary: run.summary,
+                usage: run.usage,
+              },
+            }
           : args.end.status === 'failed'
-            ? { type: 'run.failed', data: { run_id: run.id, termination_reason: run.termination_reason, error: run.last_error } }
+            ? {
+                type: 'run.failed',
+                data: { run_id: run.id, termination_reason: run.termination_reason, error: run.last_error },
+              }
             : { type: 'run.cancelled', data: { run_id: run.id, termination_reason: run.termination_reason } };
       return EventsRepository.append(tx, run.chat_id, [
         runEvent,

@@ -13,7 +13,7 @@ export const CreateChatBody = z
     flow_version: z.number().int().positive().optional(),
     metadata: z.record(z.string(), z.unknown()).default({}),
   })
-  .refine((b) => (b.from_type === 'project' ? b.from_project ?? b.from_flow : b.from_flow) !== undefined, {
+  .refine((b) => (b.from_type === 'project' ? (b.from_project ?? b.from_flow) : b.from_flow) !== undefined, {
     message: 'from_flow is required (or from_project with from_type "project")',
     path: ['from_flow'],
   })
@@ -26,7 +26,9 @@ export const CreateChatBody = z
   }));
 export type CreateChatBody = z.infer<typeof CreateChatBody>;
 
-const messageText = z.string().max(MAX_MESSAGE_CHARS, `message is longer than ${MAX_MESSAGE_CHARS} characters`);
+const messageText = z
+  .string()
+  .max(MAX_MESSAGE_CHARS, `message is longer than ${MAX_MESSAGE_CHARS} characters`);
 
 /**
  * `POST /chats/{id}/messages` and `/input`: `{message}` or Agentok's client shape
@@ -67,7 +69,10 @@ export const InputBody = z
   )
   .transform((b) =>
     'tool_outputs' in b && Array.isArray(b.tool_outputs)
-      ? { kind: 'tool_outputs' as const, outputs: b.tool_outputs as { tool_call_id: string; output: string }[] }
+      ? {
+          kind: 'tool_outputs' as const,
+          outputs: b.tool_outputs as { tool_call_id: string; output: string }[],
+        }
       : { kind: 'text' as const, message: ('message' in b ? b.message : b.content) as string },
   );
 export type InputBody = z.infer<typeof InputBody>;

@@ -1,0 +1,64 @@
+import Redis from 'ioredis';
+import type { BusMessage, EventBus } from './event-bus';
+
+const CHANNEL = 'conclave:bus';
+
+/**
+ * Queue mode: the bus crosses processes through Redis pub/sub, so an API instance hears what a
+ * worker committed and a worker hears a cancel sent to any API instance. Local subscribers are
+ * called once per message, whoever published it. Losing Redis loses only wake-ups: the event log
+ * in Postgres stays complete and subscribers replay from their last seq.
+ */
+export class RedisEventBus implements EventBus {
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly listeners = new Set<(message: BusMessage) => void>();
+  private readonly ready: Promise<unknown>;
+
+  constructor(url: string) {
+    this.publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.publisher.on('error', () => undefined);
+    this.subscriber.on('error', () => undefined);
+    this.subscriber.on('message', (_channel: string, payload: string) => {
+      let message: BusMessage;
+      try {
+        message = JSON.parse(payload) as BusMessage;
+      } catch {
+        return;
+      }
+      for (const listener of this.listeners) listener(message);
+    });
+    this.ready = this.subscriber.subscribe(CHANNEL);
+  }
+
+  /** Resolves once the subscription is active (messages published before are not seen). */
+  async connect(): Promise<void> {
+    await this.ready;
+  }
+
+  publish(message: BusMessage): void {
+    void this.publisher.publish(CHANNEL, JSON.stringify(message)).catch(() => undefined);
+  }
+
+  subscribe(listener: (message: BusMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+  }
+}
+
+/** The bus for this process: Redis when configured, otherwise in-process. */
+export async function createEventBus(redisUrl: string | null): Promise<EventBus> {
+  if (!redisUrl) {
+    const { InProcessEventBus } = await import('./event-bus');
+    return new InProcessEventBus();
+  }
+  const bus = new RedisEventBus(redisUrl);
+  await bus.connect();
+  return bus;
+}
