@@ -3,14 +3,22 @@ import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@conclave/config';
-import { engine } from '@conclave/engine';
-import { createModelInvoker } from '@conclave/llm';
 import { Database } from '@conclave/persistence';
-import { createEventBus, type EventBus } from '@conclave/realtime';
-import { InProcessDispatcher, RunExecutor, RunSweeper, type RunDispatcher } from '@conclave/runtime';
+import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
+import {
+  createRunExecutor,
+  InProcessDispatcher,
+  QueueDispatcher,
+  RunExecutor,
+  RunSweeper,
+  type RunDispatcher,
+} from '@conclave/runtime';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { describeError, reasonPhrase } from './common/native-exception.filter';
+import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
+import { aksitaError, isAksitaPath } from './compat/aksita/aksita-exception.filter';
+import { asyntaiError, isAsyntaiPath } from './compat/asyntai/asyntai-exception.filter';
 
 export interface ApiApp {
   app: INestApplication;
@@ -33,29 +41,31 @@ export async function createApiApp(config: AppConfig & { databaseUrl: string }):
   await db.connect();
   await db.migrate();
 
-  const bus = await createEventBus(config.redisUrl);
+  const bus = await createEventBus(config.redisUrl, busChannel(config.realtime.redisPrefix));
   let executor: RunExecutor | null = null;
   let sweeper: RunSweeper | null = null;
   let dispatcher: RunDispatcher;
   const runtimeLog = new Logger('Runtime');
   if (config.runInProcess) {
-    const models = createModelInvoker({
-      openai: { ...config.llm.openai, timeoutMs: config.llm.timeoutMs },
-      secrets: config.llm.secrets,
-      retry: config.llm.retry,
-    });
-    executor = new RunExecutor(db, engine, models, bus, {
-      leaseMs: config.leaseMs,
-      secrets: config.llm.secrets,
+    executor = createRunExecutor(db, bus, config, {
       log: (m) => runtimeLog.warn(m),
+      onQueued: (run) => void dispatcher.dispatch(run.id, run),
     });
     dispatcher = new InProcessDispatcher(executor, config.workerConcurrency, (m) => runtimeLog.error(m));
     sweeper = new RunSweeper(db, dispatcher, bus, {
       intervalMs: config.sweepIntervalMs,
       log: (m) => runtimeLog.warn(m),
     });
+  } else if (config.redisUrl) {
+    // Queue mode: the API only enqueues; apps/worker executes runs and runs the sweeper (which
+    // re-dispatches from Postgres whatever Redis lost). See docs/queue-mode.md.
+    dispatcher = new QueueDispatcher(db, {
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      log: (m) => runtimeLog.warn(m),
+    });
   } else {
-    throw new Error('queue mode is not available yet');
+    throw new Error('RUN_IN_PROCESS=false needs REDIS_URL (queue mode)');
   }
 
   const levelIndex = LOG_LEVELS.indexOf(config.logLevel);
@@ -70,6 +80,10 @@ export async function createApiApp(config: AppConfig & { databaseUrl: string }):
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.use(bodyParserErrors);
   app.enableCors();
+  // socket.io on the same HTTP server; Redis adapter in queue mode (see realtime-io.adapter.ts).
+  const io = new RealtimeIoAdapter(app, { redisUrl: config.redisUrl, ...config.realtime });
+  await io.connect();
+  app.useWebSocketAdapter(io);
   await app.init();
   sweeper?.start();
 
@@ -90,8 +104,12 @@ export async function createApiApp(config: AppConfig & { databaseUrl: string }):
 }
 
 /** Body-parser failures happen before Nest's router: answer them in the native error shape. */
-function bodyParserErrors(err: unknown, _req: Request, res: Response, next: NextFunction): void {
+function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (!err) return next();
   const { status, message } = describeError(err);
-  res.status(status).json({ statusCode: status, message, error: reasonPhrase(status) });
+  const text = Array.isArray(message) ? message.join('; ') : message;
+  // The chatbot APIs answer in their own error shapes (issue 7).
+  if (isAsyntaiPath(req.path)) res.status(status).json(asyntaiError(text));
+  else if (isAksitaPath(req.path)) res.status(status).json(aksitaError(text));
+  else res.status(status).json({ statusCode: status, message, error: reasonPhrase(status) });
 }

@@ -1,16 +1,33 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AccountsModule } from './accounts/accounts.module';
+import { AgentsModule } from './agents/agents.module';
+import { AksitaModule } from './compat/aksita/aksita.module';
+import { AsyntaiModule } from './compat/asyntai/asyntai.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ChatsModule } from './chats/chats.module';
 import { CoreModule, type CoreServices } from './core.module';
 import { FlowsModule } from './flows/flows.module';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { HealthController } from './health/health.controller';
+import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
 export class AppModule {
   static forRoot(core: CoreServices): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(core), AccountsModule, FlowsModule, ChatsModule],
+      imports: [
+        CoreModule.forRoot(core),
+        AccountsModule,
+        FlowsModule,
+        ChatsModule,
+        RealtimeModule,
+        IdempotencyModule,
+        RateLimitModule,
+        AgentsModule,
+        AksitaModule,
+        AsyntaiModule,
+      ],
       controllers: [HealthController],
     };
   }

@@ -3,11 +3,13 @@ import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { ApiKeyAuthenticator, ApiKeyGuard } from '@conclave/auth';
 import {
   AccountsRepository,
+  AgentsRepository,
   ChatsRepository,
   Database,
   EventsRepository,
   FlowsRepository,
   RunsRepository,
+  UsageRepository,
 } from '@conclave/persistence';
 import { type EventBus } from '@conclave/realtime';
 import { RUN_DISPATCHER, type RunDispatcher } from '@conclave/runtime';
@@ -28,6 +30,8 @@ export class CoreModule {
   static forRoot(core: CoreServices): DynamicModule {
     const repositories = [
       AccountsRepository,
+      AgentsRepository,
+      UsageRepository,
       ChatsRepository,
       FlowsRepository,
       RunsRepository,

@@ -1,3 +1,4 @@
+import { DEFAULT_PLAN_LIMITS } from '@conclave/domain';
 import { z } from 'zod';
 
 /**
@@ -25,6 +26,13 @@ const EnvSchema = z.object({
   LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  /** BullMQ key prefix: separate deployments (or test files) sharing one Redis. */
+  CONCLAVE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/)
+    .default('conclave'),
+  /** Worker SIGTERM: how long current runs may take to finish their step before being aborted. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().optional(),
   LLM_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
@@ -36,6 +44,19 @@ const EnvSchema = z.object({
   CREDITS_RULE: z.enum(['per_message', 'per_1k_tokens']).default('per_message'),
   CREDITS_PER_UNIT: z.coerce.number().int().min(0).max(1_000_000).default(1),
   DEFAULT_CREDITS: z.coerce.number().int().min(0).default(10_000),
+  /** Monthly end-user message limit per plan: `free=100,starter=2500,...` (merged over the defaults). */
+  PLAN_MESSAGE_LIMITS: z
+    .string()
+    .regex(/^\s*[a-z0-9_-]+=\d+\s*(,\s*[a-z0-9_-]+=\d+\s*)*$/i, 'expected plan=limit,plan=limit')
+    .optional(),
+  /** Namespaces this deployment's Redis channels/keys (event bus, socket.io adapter). */
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/)
+    .default('conclave'),
+  REALTIME_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(100),
+  REALTIME_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65_536),
+  SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 });
 
 export interface AppConfig {
@@ -52,6 +73,8 @@ export interface AppConfig {
   leaseMs: number;
   sweepIntervalMs: number;
   workerConcurrency: number;
+  queuePrefix: string;
+  shutdownGraceMs: number;
   llm: {
     openai: { baseUrl?: string; apiKey?: string };
     /** Named secrets for `api_key_ref` and HTTP tool headers: env CONCLAVE_SECRET_<NAME>. */
@@ -63,6 +86,18 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   rateLimitPerMinute: number;
   credits: { rule: 'per_message' | 'per_1k_tokens'; perUnit: number; defaultBalance: number };
+  /** Monthly message limit per plan (Asyntai's plans by default); unknown plans get `free`'s. */
+  planLimits: Record<string, number>;
+  realtime: {
+    /** `<prefix>:bus` is the event bus channel, `<prefix>:socket.io` the socket.io adapter's key. */
+    redisPrefix: string;
+    /** Chats one socket.io connection may subscribe to at once. */
+    maxSubscriptions: number;
+    /** Largest incoming socket.io message (engine.io `maxHttpBufferSize`). */
+    maxPayloadBytes: number;
+    /** SSE `: ping` comment interval. */
+    heartbeatMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +131,8 @@ export function loadConfig(
     leaseMs: e.LEASE_MS,
     sweepIntervalMs: e.SWEEP_INTERVAL_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    queuePrefix: e.CONCLAVE_QUEUE_PREFIX,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     llm: {
       openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY },
       secrets,
@@ -106,8 +143,25 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     credits: { rule: e.CREDITS_RULE, perUnit: e.CREDITS_PER_UNIT, defaultBalance: e.DEFAULT_CREDITS },
+    planLimits: { ...DEFAULT_PLAN_LIMITS, ...parsePlanLimits(e.PLAN_MESSAGE_LIMITS) },
+    realtime: {
+      redisPrefix: e.REDIS_PREFIX,
+      maxSubscriptions: e.REALTIME_MAX_SUBSCRIPTIONS,
+      maxPayloadBytes: e.REALTIME_MAX_PAYLOAD_BYTES,
+      heartbeatMs: e.SSE_HEARTBEAT_MS,
+    },
   };
   return { ...config, ...overrides };
+}
+
+function parsePlanLimits(text: string | undefined): Record<string, number> {
+  if (!text) return {};
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [plan, limit] = pair.split('=').map((s) => s.trim());
+      return [plan.toLowerCase(), Number(limit)];
+    }),
+  );
 }
 
 /** DI token for the AppConfig object. */

@@ -1,4 +1,5 @@
 export * from './chat-status';
+export * from './credits';
 export * from './termination';
 export * from './errors';
 export * from './flow-spec';

@@ -27,7 +27,11 @@ export type Step =
 export type Outcome =
   | { type: 'model_reply'; reply: ModelReply }
   /** A human's answer to `ask_human`: text (may be ""), or tool outputs for a `tool_outputs` request. */
-  | { type: 'human_answer'; answer: string }
+  /**
+   * `context`: extra context for the turn this answer starts (Aksita additional_context). A human's
+   * answer always replaces the run's context, so it applies to that turn only.
+   */
+  | { type: 'human_answer'; answer: string; context?: string }
   | { type: 'client_tool_outputs'; outputs: { tool_call_id: string; output: string }[] }
   | { type: 'tool_results'; results: { tool_call_id: string; content: string }[] };
 

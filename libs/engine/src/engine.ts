@@ -143,6 +143,7 @@ function apply(
     );
   }
   const w = work(flow, state, transcript);
+  if (outcome.type === 'human_answer') w.state.context = outcome.context?.trim() ? outcome.context : null;
   const p = w.state.phase;
   switch (p.kind) {
     case 'model_reply':

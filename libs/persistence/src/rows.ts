@@ -84,7 +84,8 @@ export interface RunRow {
 }
 
 export type PendingAnswer =
-  | { kind: 'text'; message: string }
+  /** `context`: extra context for the turn this answer starts (Aksita additional_context); never logged. */
+  | { kind: 'text'; message: string; context?: string }
   | { kind: 'tool_outputs'; outputs: { tool_call_id: string; output: string }[] };
 
 export interface MessageRow {
@@ -100,7 +101,22 @@ export interface MessageRow {
   tool_call_id: string | null;
   meta: Record<string, unknown>;
   usage: TokenUsage | null;
+  /** Credits debited for this message (issue 7); bigint as text. */
+  credits?: string;
   created_at: Date;
+}
+
+export interface AgentRow {
+  id: string;
+  website_id: string; // bigint
+  account_id: string;
+  name: string;
+  flow_id: string;
+  domain: string | null;
+  enabled: boolean;
+  is_primary: boolean;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface EventRow {

@@ -8,7 +8,9 @@ import type { EventEnvelope } from './envelope';
  */
 export type BusMessage =
   | { kind: 'events'; accountId: string; chatId: string; events: EventEnvelope[] }
-  | { kind: 'cancel'; runId: string };
+  | { kind: 'cancel'; runId: string }
+  /** A streaming model's text delta (`message.delta`, seq null): forwarded to live subscribers, never stored. */
+  | { kind: 'delta'; accountId: string; chatId: string; envelope: EventEnvelope };
 
 export interface EventBus {
   publish(message: BusMessage): void;

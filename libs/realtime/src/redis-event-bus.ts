@@ -1,7 +1,13 @@
 import Redis from 'ioredis';
 import type { BusMessage, EventBus } from './event-bus';
 
-const CHANNEL = 'conclave:bus';
+/** Default pub/sub channel; `REDIS_PREFIX` namespaces it (`<prefix>:bus`). */
+export const DEFAULT_BUS_CHANNEL = 'conclave:bus';
+
+/** The bus channel of a deployment whose `REDIS_PREFIX` is `prefix`: every process of it must agree. */
+export function busChannel(prefix: string): string {
+  return `${prefix}:bus`;
+}
 
 /**
  * Queue mode: the bus crosses processes through Redis pub/sub, so an API instance hears what a
@@ -15,7 +21,10 @@ export class RedisEventBus implements EventBus {
   private readonly listeners = new Set<(message: BusMessage) => void>();
   private readonly ready: Promise<unknown>;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly channel = DEFAULT_BUS_CHANNEL,
+  ) {
     this.publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
     this.subscriber = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
     this.publisher.on('error', () => undefined);
@@ -29,7 +38,7 @@ export class RedisEventBus implements EventBus {
       }
       for (const listener of this.listeners) listener(message);
     });
-    this.ready = this.subscriber.subscribe(CHANNEL);
+    this.ready = this.subscriber.subscribe(this.channel);
   }
 
   /** Resolves once the subscription is active (messages published before are not seen). */
@@ -38,7 +47,7 @@ export class RedisEventBus implements EventBus {
   }
 
   publish(message: BusMessage): void {
-    void this.publisher.publish(CHANNEL, JSON.stringify(message)).catch(() => undefined);
+    void this.publisher.publish(this.channel, JSON.stringify(message)).catch(() => undefined);
   }
 
   subscribe(listener: (message: BusMessage) => void): () => void {
@@ -53,12 +62,15 @@ export class RedisEventBus implements EventBus {
 }
 
 /** The bus for this process: Redis when configured, otherwise in-process. */
-export async function createEventBus(redisUrl: string | null): Promise<EventBus> {
+export async function createEventBus(
+  redisUrl: string | null,
+  channel = DEFAULT_BUS_CHANNEL,
+): Promise<EventBus> {
   if (!redisUrl) {
     const { InProcessEventBus } = await import('./event-bus');
     return new InProcessEventBus();
   }
-  const bus = new RedisEventBus(redisUrl);
+  const bus = new RedisEventBus(redisUrl, channel);
   await bus.connect();
   return bus;
 }

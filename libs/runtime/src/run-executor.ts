@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type FlowSpec, parseFlowSpec, type TranscriptMessage } from '@conclave/domain';
+import { type CreditRule, type FlowSpec, parseFlowSpec, type TranscriptMessage } from '@conclave/domain';
 import type { Advance, EngineState, Engine, Outcome } from '@conclave/engine';
 import { isAbortError, type ModelInvoker, ModelProviderError } from '@conclave/llm';
 import {
   type Database,
   type EventRow,
   FlowsRepository,
+  InsufficientCreditsError,
   LeaseLostError,
   type MessageRow,
   type RunRow,
@@ -23,9 +24,16 @@ export interface RunExecutorOptions {
   log?: (message: string) => void;
   /** Called after each committed step: lets tests and metrics observe progress. */
   onStep?: (runId: string) => void;
+  /** Debit agent messages per this rule, atomically with each step (unset → nothing is charged). */
+  credits?: CreditRule;
+  /**
+   * A run became queued here and needs dispatching: an enqueued run promoted when its predecessor
+   * ended, or a run released on shutdown. (Unset → the sweeper finds it.)
+   */
+  onQueued?: (run: RunRow) => void;
 }
 
-export type ExecutionResult = 'waiting' | 'ended' | 'skipped' | 'lost';
+export type ExecutionResult = 'waiting' | 'ended' | 'skipped' | 'lost' | 'released';
 
 class CancelledError extends Error {}
 
@@ -41,6 +49,7 @@ export class RunExecutor {
   private readonly tools: HttpToolRunner;
   private readonly inFlight = new Map<string, AbortController>();
   private readonly unsubscribe: () => void;
+  private draining = false;
 
   constructor(
     private readonly db: Database,
@@ -61,6 +70,14 @@ export class RunExecutor {
     return this.inFlight.size;
   }
 
+  /**
+   * Graceful shutdown: each run in flight finishes its current step, then gives its lease back
+   * (`released`) so another process continues it at once. New executions are skipped.
+   */
+  drain(): void {
+    this.draining = true;
+  }
+
   /** Aborts every run in flight (their leases expire and another process resumes them). */
   stop(): void {
     this.unsubscribe();
@@ -68,6 +85,7 @@ export class RunExecutor {
   }
 
   async execute(runId: string): Promise<ExecutionResult> {
+    if (this.draining) return 'skipped';
     const claimed = await this.runs.claim(runId, this.owner, this.options.leaseMs);
     if (!claimed) return 'skipped';
     const controller = new AbortController();
@@ -112,6 +130,7 @@ export class RunExecutor {
         history: transcript,
         context: run.input.context,
       });
+      withContextMeta(started, run.input.message, run.input.context);
       state = await this.commit(ctx, transcript, started, {
         extraEventsFirst: [{ type: 'run.started', data: { run_id: run.id } }],
       });
@@ -120,19 +139,25 @@ export class RunExecutor {
       const answer = run.pending_answer;
       const outcome: Outcome =
         answer.kind === 'text'
-          ? { type: 'human_answer', answer: answer.message }
+          ? { type: 'human_answer', answer: answer.message, context: answer.context }
           : { type: 'client_tool_outputs', outputs: answer.outputs };
-      state = await this.commit(ctx, transcript, this.engine.apply(flow, state, transcript, outcome), {
-        consumeAnswer: true,
-      });
+      const applied = this.engine.apply(flow, state, transcript, outcome);
+      if (answer.kind === 'text') withContextMeta(applied, answer.message, answer.context);
+      state = await this.commit(ctx, transcript, applied, { consumeAnswer: true });
     }
 
     for (;;) {
       this.throwIfAborted(ctx);
+      if (this.draining) return this.release(ctx);
       const step = this.engine.next(flow, state, transcript);
       switch (step.type) {
         case 'call_model': {
-          const reply = await this.models.invoke(step.request, { signal: ctx.signal });
+          const reply = await this.models.invoke(step.request, {
+            signal: ctx.signal,
+            onDelta: step.request.llm.stream
+              ? (text) => this.publishDelta(ctx, step.request.agent, text)
+              : undefined,
+          });
           this.throwIfAborted(ctx);
           state = await this.commit(
             ctx,
@@ -199,6 +224,10 @@ export class RunExecutor {
       leaseMs: this.options.leaseMs,
       consumeAnswer: options.consumeAnswer,
       leadingEvents: options.extraEventsFirst,
+      charge:
+        this.options.credits && ctx.accountId
+          ? { accountId: ctx.accountId, rule: this.options.credits }
+          : undefined,
     });
     ctx.step += 1;
     transcript.push(...advance.messages);
@@ -208,18 +237,33 @@ export class RunExecutor {
   }
 
   private async end(ctx: StepContext, end: RunEnd, state?: EngineState): Promise<void> {
-    const events = await this.runs.finish({
+    const finished = await this.runs.finishRun({
       runId: ctx.run.id,
       owner: this.owner,
       step: ctx.step,
       state,
       end,
     });
-    if (events) this.publish(ctx, events);
+    if (!finished) return;
+    this.publish(ctx, finished.events);
+    if (finished.promoted) this.options.onQueued?.(finished.promoted);
+  }
+
+  private async release(ctx: StepContext): Promise<ExecutionResult> {
+    const released = await this.runs.release(ctx.run.id, this.owner);
+    if (released) this.options.onQueued?.(released);
+    return 'released';
   }
 
   private async handleFailure(ctx: StepContext, err: unknown): Promise<ExecutionResult> {
     if (err instanceof LeaseLostError) return 'lost';
+    if (err instanceof InsufficientCreditsError) {
+      // The unpaid step was rolled back; the run ends cleanly at the last paid message.
+      await this.end(ctx, { status: 'completed', reason: 'insufficient_credits', summary: null }).catch((e) =>
+        this.log(e),
+      );
+      return 'ended';
+    }
     const reason = ctx.signal.reason;
     if (
       reason instanceof CancelledError ||
@@ -270,6 +314,23 @@ export class RunExecutor {
     });
   }
 
+  /** `message.delta` (DESIGN.md §6): ephemeral, no seq; the `message.created` that follows holds the whole text. */
+  private publishDelta(ctx: StepContext, agent: string, delta: string): void {
+    if (!ctx.accountId) return;
+    this.bus.publish({
+      kind: 'delta',
+      accountId: ctx.accountId,
+      chatId: ctx.run.chat_id,
+      envelope: {
+        chat_id: ctx.run.chat_id,
+        seq: null,
+        type: 'message.delta',
+        data: { run_id: ctx.run.id, agent, delta },
+        created_at: new Date().toISOString(),
+      },
+    });
+  }
+
   private log(message: unknown): void {
     this.options.log?.(String(message));
   }
@@ -293,4 +354,14 @@ export function toTranscriptMessage(row: MessageRow): TranscriptMessage {
     ...(row.meta && Object.keys(row.meta).length ? { meta: row.meta } : {}),
     ...(row.usage ? { usage: row.usage } : {}),
   };
+}
+
+/**
+ * Aksita's additional_context is stored with the user's message it came with (`meta`), while the
+ * agents get it through the run's context only (never as a message of its own, never logged).
+ */
+function withContextMeta(advance: Advance, message: string, context: string | undefined): void {
+  if (!context) return;
+  const user = advance.messages.find((m) => m.type === 'user' && m.content === message);
+  if (user) user.meta = { ...(user.meta ?? {}), additional_context: context };
 }

@@ -39,20 +39,21 @@ export class RunSweeper {
     this.sweeping = true;
     try {
       const stale = await this.runs.dispatchable(500);
-      for (const run of stale) await this.dispatcher.dispatch(run.id);
+      for (const run of stale) await this.dispatcher.dispatch(run.id, run);
       const expired = await this.runs.expiredInputs(500);
       for (const run of expired) {
-        const events = await this.runs.finish({
+        const finished = await this.runs.finishRun({
           runId: run.id,
           end: { status: 'completed', reason: 'input_timeout', summary: null },
         });
-        if (events?.length)
-          this.bus.publish({
-            kind: 'events',
-            accountId: run.account_id,
-            chatId: run.chat_id,
-            events: events.map(toEnvelope),
-          });
+        if (!finished) continue;
+        this.bus.publish({
+          kind: 'events',
+          accountId: run.account_id,
+          chatId: run.chat_id,
+          events: finished.events.map(toEnvelope),
+        });
+        if (finished.promoted) await this.dispatcher.dispatch(finished.promoted.id, finished.promoted);
       }
       return { redispatched: stale.length, expired: expired.length };
     } catch (err) {

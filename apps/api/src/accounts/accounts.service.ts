@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { DomainError } from '@conclave/domain';
 import {
   AccountsRepository,
+  AgentsRepository,
   isUniqueViolation,
   type AccountRow,
   type ApiKeyRow,
@@ -15,6 +16,7 @@ export class AccountsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: AccountsRepository,
+    private readonly agents: AgentsRepository,
   ) {}
 
   async findOrCreate(email: string, plan = 'free'): Promise<{ account: AccountRow; created: boolean }> {
@@ -37,6 +39,9 @@ export class AccountsService {
     name: string,
     agentId: string | null,
   ): Promise<{ row: ApiKeyRow; secret: string }> {
+    // The foreign key alone would accept another account's agent: scope it to the caller's.
+    if (agentId && !(await this.agents.get(accountId, agentId.toLowerCase())))
+      throw new DomainError('not_found', 'Agent not found');
     const key = generateApiKey();
     try {
       const row = await this.accounts.createKey(accountId, {

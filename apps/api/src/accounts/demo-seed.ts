@@ -1,5 +1,5 @@
 import { parseFlowSpec, type FlowSpecInput } from '@conclave/domain';
-import { AccountsRepository, Database, FlowsRepository } from '@conclave/persistence';
+import { AccountsRepository, AgentsRepository, Database, FlowsRepository } from '@conclave/persistence';
 import { generateApiKey } from '@conclave/auth';
 
 export const DEMO_EMAIL = 'demo@conclave.local';
@@ -28,8 +28,8 @@ export const DEMO_FLOW: FlowSpecInput = {
 };
 
 /**
- * First start of the embedded default: a demo account, the demo flow and an API key. Returns the
- * key's secret (shown once) or null when the database was already seeded.
+ * First start of the embedded default: a demo account, the demo flow, its primary agent and an API
+ * key. Returns the key's secret (shown once) or null when the database was already seeded.
  */
 export async function seedDemo(
   db: Database,
@@ -41,6 +41,12 @@ export async function seedDemo(
   const parsed = parseFlowSpec(DEMO_FLOW);
   if (!parsed.ok) throw new Error(`demo flow is invalid: ${parsed.errors.join('; ')}`);
   const flow = await new FlowsRepository(db).create(account.id, parsed.flow.name, parsed.flow);
+  // The primary agent: what the Aksita and Asyntai APIs talk to without a website_id.
+  await new AgentsRepository(db).create(account.id, {
+    name: 'Demo assistant',
+    flowId: flow.id,
+    domain: null,
+  });
   const key = generateApiKey();
   await accounts.createKey(account.id, { name: 'demo', prefix: key.prefix, hash: key.hash });
   return { apiKey: key.secret, flowId: flow.id };

@@ -17,6 +17,7 @@ import { RUN_DISPATCHER, type RunDispatcher } from '@conclave/runtime';
 import { randomInt } from 'node:crypto';
 import { EVENT_BUS } from '../core.module';
 import { ChatWaiter } from './chat-waiter';
+import { MessageAdmission } from './message-admission';
 import { toChatDto, toMessageDto, toRunDto } from './chat.mapper';
 import type { CreateChatBody } from './dto/chat.dto';
 
@@ -33,6 +34,7 @@ export class ChatsService {
     private readonly flows: FlowsRepository,
     private readonly runs: RunsRepository,
     private readonly waiter: ChatWaiter,
+    private readonly admission: MessageAdmission,
   ) {}
 
   async create(
@@ -89,21 +91,32 @@ export class ChatsService {
     options: { wait: boolean; multitask?: Multitask },
   ) {
     if (options.multitask === 'interrupt') await this.cancelAndSettle(principal, chatId);
-    const result = await this.runs.start(principal.accountId, chatId, input, randomInt(2 ** 31 - 1));
+    await this.admission.admit(principal.accountId); // 402 no credits / 429 plan limit
+    const seed = randomInt(2 ** 31 - 1);
+    // enqueue: a busy chat gets a `pending` run that starts when the active one ends (RunsRepository.finishRun).
+    const result =
+      options.multitask === 'enqueue'
+        ? await this.runs.enqueue(principal.accountId, chatId, input, seed)
+        : await this.runs.start(principal.accountId, chatId, input, seed);
     if (!result.ok) {
+      await this.admission.release(principal.accountId);
       if (result.reason === 'not_found') throw notFound('Chat');
       throw conflict(`Chat is ${result.status}: a run is already active`, {
         active_run_id: result.activeRunId,
       });
     }
+    if ('started' in result && !result.started)
+      return this.respond(principal, chatId, result.run.id, result.chat.message_count, false);
     this.publish(principal.accountId, chatId, result.events);
-    await this.dispatcher.dispatch(result.run.id);
+    await this.dispatcher.dispatch(result.run.id, result.run);
     return this.respond(principal, chatId, result.run.id, result.chat.message_count, options.wait);
   }
 
   async answerInput(principal: Principal, chatId: string, answer: PendingAnswer, options: { wait: boolean }) {
+    await this.admission.admit(principal.accountId);
     const result = await this.runs.answer(principal.accountId, chatId, answer);
     if (!result.ok) {
+      await this.admission.release(principal.accountId);
       if (result.reason === 'not_found') throw notFound('Chat');
       if (result.reason === 'wrong_kind')
         throw new DomainError(
@@ -115,7 +128,7 @@ export class ChatsService {
       throw conflict(`Chat is ${result.status}, not waiting for human input`);
     }
     this.publish(principal.accountId, chatId, result.events);
-    await this.dispatcher.dispatch(result.run.id);
+    await this.dispatcher.dispatch(result.run.id, result.run);
     return this.respond(principal, chatId, result.run.id, result.chat.message_count, options.wait);
   }
 

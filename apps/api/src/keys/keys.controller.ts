@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
-import { notFound } from '@conclave/domain';
+import { DomainError, notFound } from '@conclave/domain';
 import { AccountsRepository, type ApiKeyRow } from '@conclave/persistence';
 import { z } from 'zod';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
@@ -28,6 +28,9 @@ export class KeysController {
     @CurrentPrincipal() p: Principal,
     @Body(new ZodPipe(CreateKeyBody)) body: z.infer<typeof CreateKeyBody>,
   ) {
+    // A key scoped to an agent can only issue keys for that agent.
+    if (p.agentId && body.agent_id?.toLowerCase() !== p.agentId)
+      throw new DomainError('forbidden', 'A key scoped to an agent can only create keys for that agent');
     const { row, secret } = await this.accountsService.createKey(
       p.accountId,
       body.name,

@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
+import { CreditsUsage1764100000000 } from './1764100000000-credits-usage';
 
 /** Every migration in order; run on start-up. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, CreditsUsage1764100000000];

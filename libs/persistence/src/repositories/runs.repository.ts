@@ -1,15 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import type { ChatStatus, InputRequest, TokenUsage, TranscriptMessage } from '@conclave/domain';
+import {
+  messageCredits,
+  type ChatStatus,
+  type CreditRule,
+  type InputRequest,
+  type TokenUsage,
+  type TranscriptMessage,
+} from '@conclave/domain';
 import type { Database, Sql } from '../database';
 import { isUniqueViolation } from '../database';
 import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } from '../rows';
 import { EventsRepository, type NewEvent } from './events.repository';
+import { UsageRepository } from './usage.repository';
 
 /** Thrown when a worker commits a step of a run whose lease it no longer holds. */
 export class LeaseLostError extends Error {
   constructor(runId: string) {
     super(`lease on run ${runId} was lost`);
     this.name = 'LeaseLostError';
+  }
+}
+
+/** Thrown when the account cannot pay for a step's agent messages: nothing of the step was written. */
+export class InsufficientCreditsError extends Error {
+  constructor(readonly accountId: string) {
+    super('insufficient credits');
+    this.name = 'InsufficientCreditsError';
   }
 }
 
@@ -24,6 +40,16 @@ export type AnswerResult =
   | { ok: false; reason: 'not_waiting'; status: ChatStatus }
   | { ok: false; reason: 'wrong_kind'; expected: string };
 
+export type EnqueueRunResult =
+  | { ok: true; started: boolean; chat: ChatRow; run: RunRow; events: EventRow[] }
+  | { ok: false; reason: 'not_found' };
+
+/** A run that ended, and the enqueued (`multitask=enqueue`) run that became queued in its place. */
+export interface Finished {
+  events: EventRow[];
+  promoted: RunRow | null;
+}
+
 export interface Committed {
   messages: MessageRow[];
   events: EventRow[];
@@ -35,6 +61,14 @@ export type RunEnd =
   | { status: 'cancelled'; reason: 'cancelled' | string };
 
 const ACTIVE = `('queued','running','waiting')`;
+
+export interface FinishArgs {
+  runId: string;
+  owner?: string;
+  step?: number;
+  state?: Record<string, unknown>;
+  end: RunEnd;
+}
 
 /**
  * The run lifecycle in SQL. Each transition is one transaction whose conditional updates carry the
@@ -83,6 +117,47 @@ export class RunsRepository {
       }
       throw err;
     }
+  }
+
+  /**
+   * `multitask=enqueue`: starts at once when the chat is idle, otherwise adds a `pending` run that
+   * `finish` promotes to queued when the active run ends (oldest first). The chat row lock orders this
+   * against `finish`, so a pending run is never left behind an idle chat.
+   */
+  async enqueue(accountId: string, chatId: string, input: RunInput, seed: number): Promise<EnqueueRunResult> {
+    for (;;) {
+      const started = await this.start(accountId, chatId, input, seed);
+      if (started.ok) return { ...started, started: true };
+      if (started.reason === 'not_found') return started;
+      const pending = await this.db.transaction(async (tx) => {
+        const [chat] = await tx.query<ChatRow>(
+          `SELECT * FROM chats WHERE id = $1 AND account_id = $2 FOR UPDATE`,
+          [chatId, accountId],
+        );
+        if (!chat) return { ok: false as const, reason: 'not_found' as const };
+        if (chat.status !== 'running' && chat.status !== 'wait_for_human_input') return null; // ended meanwhile
+        const [run] = await tx.query<RunRow>(
+          `INSERT INTO runs (id, chat_id, account_id, status, input, seed) VALUES ($1, $2, $3, 'pending', $4, $5)
+           RETURNING *`,
+          [randomUUID(), chat.id, chat.account_id, JSON.stringify(input), seed],
+        );
+        return { ok: true as const, started: false, chat, run, events: [] };
+      });
+      if (pending) return pending;
+    }
+  }
+
+  /**
+   * Graceful shutdown: the holder gives the run back after a committed step (running → queued, no
+   * lease) so another worker continues at once instead of after the lease expires.
+   */
+  async release(runId: string, owner: string): Promise<RunRow | null> {
+    const [run] = await this.db.query<RunRow>(
+      `UPDATE runs SET status = 'queued', lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING *`,
+      [runId, owner],
+    );
+    return run ?? null;
   }
 
   /** wait_for_human_input → running; the answer is stored on the run for the next job to apply. */
@@ -175,6 +250,8 @@ export class RunsRepository {
     consumeAnswer?: boolean;
     /** Events that precede the messages' (e.g. `run.started`). */
     leadingEvents?: NewEvent[];
+    /** Debit the step's agent messages from this account, all or nothing (issue 7). */
+    charge?: { accountId: string; rule: CreditRule };
   }): Promise<Committed> {
     return this.db.transaction(async (tx) => {
       const usage = sumUsage(args.messages);
@@ -198,7 +275,12 @@ export class RunsRepository {
         ],
       );
       if (count === 0) throw new LeaseLostError(args.run.id);
-      const messages = await insertMessages(tx, args.run.chat_id, args.run.id, args.messages);
+      const credits = args.charge ? args.messages.map((m) => messageCredits(m, args.charge!.rule)) : [];
+      const total = credits.reduce((a, b) => a + b, 0);
+      // Conditional debit in the step's transaction: an unpaid message is never written.
+      if (args.charge && !(await UsageRepository.debit(tx, args.charge.accountId, total)))
+        throw new InsufficientCreditsError(args.charge.accountId);
+      const messages = await insertMessages(tx, args.run.chat_id, args.run.id, args.messages, credits);
       const events = await EventsRepository.append(tx, args.run.chat_id, [
         ...(args.leadingEvents ?? []),
         ...messages.map((m) => ({ type: 'message.created', data: messageEventData(m) })),
@@ -248,13 +330,16 @@ export class RunsRepository {
    * Ends a run and moves the chat to completed/error. With `owner` only the lease holder may end it;
    * without, any non-final run may be ended (cancel of an idle run, input timeout, sweeper).
    */
-  async finish(args: {
-    runId: string;
-    owner?: string;
-    step?: number;
-    state?: Record<string, unknown>;
-    end: RunEnd;
-  }): Promise<EventRow[] | null> {
+  async finish(args: FinishArgs): Promise<EventRow[] | null> {
+    return (await this.finishRun(args))?.events ?? null;
+  }
+
+  /**
+   * `finish`, plus the chat's oldest pending run (`multitask=enqueue`) promoted to queued in the same
+   * transaction (the chat stays running) — the caller dispatches it. A cancel drops pending runs too:
+   * stop means stop.
+   */
+  async finishRun(args: FinishArgs): Promise<Finished | null> {
     return this.db.transaction(async (tx) => {
       const params: unknown[] = [
         args.runId,
@@ -282,6 +367,7 @@ export class RunsRepository {
         `SELECT status FROM chats WHERE id = $1 FOR UPDATE`,
         [run.chat_id],
       );
+      const promoted = await promotePending(tx, run.chat_id, args.end.status === 'cancelled');
       await tx.query(
         `UPDATE chats SET status = $2, termination_reason = $3, last_error = $4, input_request = NULL,
            active_run_id = NULL, updated_at = now()
@@ -305,7 +391,7 @@ export class RunsRepository {
                 data: { run_id: run.id, termination_reason: run.termination_reason, error: run.last_error },
               }
             : { type: 'run.cancelled', data: { run_id: run.id, termination_reason: run.termination_reason } };
-      return EventsRepository.append(tx, run.chat_id, [
+      const events = await EventsRepository.append(tx, run.chat_id, [
         runEvent,
         {
           type: 'chat.status',
@@ -317,7 +403,17 @@ export class RunsRepository {
             last_error: run.last_error,
           },
         },
+        ...(promoted
+          ? [{ type: 'chat.status', data: { status: 'running', previous: chatStatus, run_id: promoted.id } }]
+          : []),
       ]);
+      if (promoted)
+        await tx.query(
+          `UPDATE chats SET status = 'running', active_run_id = $2, termination_reason = NULL, last_error = NULL
+           WHERE id = $1`,
+          [run.chat_id, promoted.id],
+        );
+      return { events, promoted };
     });
   }
 
@@ -363,6 +459,25 @@ export class RunsRepository {
   }
 }
 
+/** Under the chat row lock: the oldest pending run becomes queued (or, on cancel, all are dropped). */
+async function promotePending(tx: Sql, chatId: string, dropAll: boolean): Promise<RunRow | null> {
+  if (dropAll) {
+    await tx.query(
+      `UPDATE runs SET status = 'cancelled', termination_reason = 'cancelled', ended_at = now()
+       WHERE chat_id = $1 AND status = 'pending'`,
+      [chatId],
+    );
+    return null;
+  }
+  const [run] = await tx.query<RunRow>(
+    `UPDATE runs SET status = 'queued'
+     WHERE id = (SELECT id FROM runs WHERE chat_id = $1 AND status = 'pending' ORDER BY created_at, id LIMIT 1)
+     RETURNING *`,
+    [chatId],
+  );
+  return run ?? null;
+}
+
 async function insertRun(tx: Sql, chat: ChatRow, input: RunInput, seed: number): Promise<RunRow> {
   const [run] = await tx.query<RunRow>(
     `INSERT INTO runs (id, chat_id, account_id, status, input, seed) VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING *`,
@@ -376,6 +491,7 @@ async function insertMessages(
   chatId: string,
   runId: string,
   messages: TranscriptMessage[],
+  credits: number[] = [],
 ): Promise<MessageRow[]> {
   if (messages.length === 0) return [];
   const [counter] = await tx.query<{ message_count: number }>(
@@ -384,12 +500,19 @@ async function insertMessages(
   );
   const first = counter.message_count - messages.length + 1;
   return tx.query<MessageRow>(
-    `INSERT INTO messages (chat_id, seq, run_id, sender, recipient, type, content, tool_calls, tool_call_id, meta, usage)
+    `INSERT INTO messages (chat_id, seq, run_id, sender, recipient, type, content, tool_calls, tool_call_id, meta, usage,
+       credits)
      SELECT $1, $2::int + (x.ord - 1)::int, $3, m->>'sender', m->>'recipient', m->>'type', m->>'content',
-       m->'tool_calls', m->>'tool_call_id', coalesce(m->'meta', '{}'::jsonb), m->'usage'
+       m->'tool_calls', m->>'tool_call_id', coalesce(m->'meta', '{}'::jsonb), m->'usage',
+       coalesce((m->>'credits')::bigint, 0)
      FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(m, ord)
      RETURNING *`,
-    [chatId, first, runId, JSON.stringify(messages.map(normaliseMessage))],
+    [
+      chatId,
+      first,
+      runId,
+      JSON.stringify(messages.map((m, i) => ({ ...normaliseMessage(m), credits: credits[i] ?? 0 }))),
+    ],
   );
 }
 

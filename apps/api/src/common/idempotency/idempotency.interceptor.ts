@@ -1,0 +1,95 @@
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { createHash } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { conflict, DomainError } from '@conclave/domain';
+import type { AuthenticatedRequest } from '@conclave/auth';
+import { IdempotencyRepository } from '@conclave/persistence';
+
+const HEADER = 'idempotency-key';
+/** How long a duplicate waits for the first request to finish before answering 409. */
+const IN_PROGRESS_WAIT_MS = 5_000;
+
+/**
+ * `Idempotency-Key` on POST routes (DESIGN.md §4), scoped by account: the first request with a key
+ * executes and its response (status + body) is stored; a repeat with the same body replays it and
+ * starts nothing; a different body (or route) with the same key → 422; a repeat while the first is
+ * still executing waits up to 5 s for it, then → 409. Only successful responses are stored: a
+ * request that failed releases its key, so a retry executes afresh.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly keys: IdempotencyRepository,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    const key = req.headers[HEADER];
+    const accountId = req.principal?.accountId;
+    if (req.method !== 'POST' || typeof key !== 'string' || !accountId) return next.handle();
+    return from(this.handle(context, next, req, accountId, key));
+  }
+
+  private async handle(
+    context: ExecutionContext,
+    next: CallHandler,
+    req: Request,
+    accountId: string,
+    key: string,
+  ): Promise<unknown> {
+    if (key.length === 0 || key.length > 255)
+      throw new DomainError('invalid', 'Idempotency-Key must be 1 to 255 characters');
+    const hash = requestHash(req);
+    const res = context.switchToHttp().getResponse<Response>();
+    let claim = await this.keys.claim(accountId, key, hash);
+    const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
+    while (claim.state === 'in_progress' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      claim = await this.keys.lookup(accountId, key, hash);
+    }
+    switch (claim.state) {
+      case 'mismatch':
+        throw new DomainError('unprocessable', 'Idempotency-Key was already used with a different request');
+      case 'in_progress':
+        throw conflict('A request with this Idempotency-Key is still in progress');
+      case 'done':
+        res.setHeader('Idempotent-Replayed', 'true');
+        res.status(claim.statusCode);
+        return claim.response;
+      case 'reserved':
+        break;
+    }
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      // The status Nest will send: the route's @HttpCode, else 201 for POST.
+      const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
+      await this.keys.complete(accountId, key, status, body === undefined ? null : body);
+      return body;
+    } catch (err) {
+      await this.keys.abandon(accountId, key).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+/** Method, path with query, and the body in canonical (sorted-key) JSON. */
+function requestHash(req: Request): string {
+  return createHash('sha256')
+    .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
+    .digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object' && !(value instanceof Date))
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}

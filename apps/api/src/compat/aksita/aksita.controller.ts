@@ -1,0 +1,70 @@
+import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
+import { DomainError } from '@conclave/domain';
+import { ConverseService } from '../../chats/converse.service';
+import { AksitaExceptionFilter } from './aksita-exception.filter';
+
+const MAX_MESSAGE_CHARS = 100_000;
+const MAX_CONTEXT_CHARS = 20_000;
+
+/**
+ * Aksita-compatible API (seeds/aksita-*.txt): a session is a chat with the key's agent (or the
+ * account's primary one); `/api/chat` runs the agent to its next pause and returns its texts.
+ */
+@Controller('api')
+@UseGuards(ApiKeyGuard)
+@UseFilters(AksitaExceptionFilter)
+export class AksitaController {
+  constructor(private readonly converse: ConverseService) {}
+
+  @Post('session')
+  @HttpCode(200)
+  async session(@CurrentPrincipal() p: Principal) {
+    const chat = await this.converse.open(p, { name: 'Aksita session' });
+    return { status: true, data: { conversation_id: chat.id }, detail: 'Session created successfully' };
+  }
+
+  @Post('chat')
+  @HttpCode(200)
+  async chat(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+    const { message, conversationId, context } = parseChatBody(body);
+    const chat = await this.converse.find(p, conversationId);
+    if (!chat) throw new DomainError('not_found', 'conversation not found');
+    const result = await this.converse.converse(p, chat.id, message, context);
+    return {
+      status: true,
+      data: {
+        response: result.texts,
+        credits: result.credits,
+        remaining_credits: result.remainingCredits,
+        message_id: result.messageId,
+        conversation_id: chat.id,
+      },
+      detail: result.incomplete
+        ? 'response incomplete: the agent is still working, later replies will follow in this conversation'
+        : 'response generated successfully',
+    };
+  }
+}
+
+/** Aksita's exact 400 reasons (seeds/aksita-send-message.txt). */
+function parseChatBody(body: unknown): { message: string; conversationId: string; context?: string } {
+  const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+  if (typeof b.message !== 'string' || b.message.trim() === '') throw bad('message is required');
+  if (b.message.length > MAX_MESSAGE_CHARS)
+    throw bad(`message is longer than ${MAX_MESSAGE_CHARS} characters`);
+  if (typeof b.conversation_id !== 'string' || b.conversation_id.trim() === '')
+    throw bad('conversation_id is required');
+  const context = b.additional_context;
+  if (context !== undefined && context !== null && typeof context !== 'string')
+    throw bad('additional_context must be a string');
+  if (typeof context === 'string' && context.length > MAX_CONTEXT_CHARS)
+    throw bad(`additional_context is longer than ${MAX_CONTEXT_CHARS} characters`);
+  return {
+    message: b.message,
+    conversationId: b.conversation_id.trim(),
+    context: typeof context === 'string' && context.trim() ? context : undefined,
+  };
+}
+
+const bad = (reason: string) => new DomainError('invalid', reason);

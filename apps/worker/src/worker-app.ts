@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { type INestApplicationContext, Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type AppConfig, ConfigError } from '@conclave/config';
+import { Database } from '@conclave/persistence';
+import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
+import { createRunExecutor, QueueDispatcher, RunExecutor, RunSweeper } from '@conclave/runtime';
+import { RunsConsumer } from './runs.consumer';
+import { WorkerModule } from './worker.module';
+
+export interface WorkerApp {
+  context: INestApplicationContext;
+  db: Database;
+  bus: EventBus;
+  executor: RunExecutor;
+  dispatcher: QueueDispatcher;
+  /** Graceful: stop taking jobs, let current runs finish their step and release them, close. */
+  close(): Promise<void>;
+}
+
+const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/**
+ * Builds a queue-mode worker: database (migrated under the advisory lock, like the API), Redis
+ * event bus (events out, cancel signals in), the run executor, the BullMQ consumer of `runs`, and
+ * the sweeper — which runs here, not in the API: it re-dispatches runs whose lease expired or whose
+ * job Redis lost, and ends runs whose input request timed out. Every worker sweeps; claims and
+ * job ids make that idempotent.
+ */
+export async function createWorkerApp(config: AppConfig): Promise<WorkerApp> {
+  if (!config.redisUrl || !config.databaseUrl)
+    throw new ConfigError('The worker needs REDIS_URL and DATABASE_URL (queue mode, see docs/queue-mode.md)');
+  const log = new Logger('Worker');
+  const db = new Database(config.databaseUrl, {
+    applicationName: 'conclave-worker',
+    // A run holds a connection only while a statement runs (model calls hold none): a quarter of
+    // the slots is plenty, and several workers must fit in max_connections.
+    poolSize: Math.min(10 + Math.ceil(config.workerConcurrency / 4), 40),
+  });
+  await db.connect();
+  await db.migrate();
+  const bus = await createEventBus(config.redisUrl, busChannel(config.realtime.redisPrefix));
+  const dispatcher = new QueueDispatcher(db, {
+    redisUrl: config.redisUrl,
+    prefix: config.queuePrefix,
+    log: (m) => log.warn(m),
+  });
+  const executor = createRunExecutor(db, bus, config, {
+    log: (m) => log.warn(m),
+    onQueued: (run) => void dispatcher.dispatch(run.id, run),
+  });
+  const sweeper = new RunSweeper(db, dispatcher, bus, {
+    intervalMs: config.sweepIntervalMs,
+    log: (m) => log.warn(m),
+  });
+
+  const levelIndex = LOG_LEVELS.indexOf(config.logLevel);
+  const context = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, executor }), {
+    logger: LOG_LEVELS.slice(0, Math.max(levelIndex, 1) + 1),
+  });
+  await context.init();
+  sweeper.start();
+
+  return {
+    context,
+    db,
+    bus,
+    executor,
+    dispatcher,
+    async close() {
+      sweeper.stop();
+      await context.get(RunsConsumer).drain(config.shutdownGraceMs);
+      await context.close();
+      await dispatcher.close();
+      await bus.close();
+      await db.close();
+    },
+  };
+}

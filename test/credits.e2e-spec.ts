@@ -1,0 +1,162 @@
+import { call, startTestApi, twoAgentFlow, type TestAccount, type TestApi } from './support/api';
+
+/** Credits, plan limits and per-key rate limits across the three API families. */
+describe('credits, plan limits and rate limits', () => {
+  let t: TestApi;
+
+  beforeAll(async () => {
+    t = await startTestApi();
+  });
+  afterAll(() => t?.close());
+
+  async function withAgent(account: TestAccount, flow = twoAgentFlow(['Hi!', 'Again!'])) {
+    const flowId = await account.createFlow(flow);
+    await account.request('POST', '/agents', { name: 'bot', flow_id: flowId });
+    return flowId;
+  }
+
+  async function balance(account: TestAccount): Promise<number> {
+    const { rows } = await t.db.query(`SELECT credit_balance FROM accounts WHERE id = $1`, [account.id]);
+    return Number(rows[0].credit_balance);
+  }
+
+  it('never goes negative under 50 concurrent requests on one account', async () => {
+    const acc = await t.account({ credits: 20 });
+    await withAgent(acc);
+    const sessions = await Promise.all(
+      Array.from(
+        { length: 50 },
+        async () => (await acc.request('POST', '/api/session', {})).body.data.conversation_id,
+      ),
+    );
+    const results = await Promise.all(
+      sessions.map((id) => acc.request('POST', '/api/chat', { conversation_id: id, message: 'hello' })),
+    );
+    const ok = results.filter((r) => r.status === 200);
+    const refused = results.filter((r) => r.status !== 200);
+    for (const r of refused)
+      expect(r).toMatchObject({ status: 402, body: { status: false, reason: 'Insufficient credits' } });
+    expect(ok.reduce((sum, r) => sum + r.body.data.credits, 0)).toBe(20);
+    expect(ok.every((r) => r.body.data.response.length === 1 && r.body.data.remaining_credits >= 0)).toBe(
+      true,
+    );
+    expect(await balance(acc)).toBe(0);
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n, sum(m.credits)::int AS credits FROM messages m JOIN chats c ON c.id = m.chat_id
+       WHERE c.account_id = $1 AND m.type = 'assistant'`,
+      [acc.id],
+    );
+    expect(rows[0]).toEqual({ n: 20, credits: 20 });
+  });
+
+  it('a run that runs out mid-way stops cleanly with insufficient_credits, without the unpaid message', async () => {
+    const acc = await t.account({ credits: 3 });
+    const flowId = await acc.createFlow({
+      name: 'chatty',
+      agents: [
+        { name: 'user', type: 'user_proxy', human_input_mode: 'NEVER', default_auto_reply: 'go on' },
+        { name: 'assistant', type: 'assistant', llm: { provider: 'scripted', replies: ['more'] } },
+      ],
+      chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant', max_turns: 10 },
+    } as any);
+    const chat = await acc.request('POST', '/chats', { name: 'c', from_flow: flowId });
+    const sent = await acc.request('POST', `/chats/${chat.body.id}/messages?wait=true`, { message: 'start' });
+    expect(sent.status).toBe(202);
+    expect(sent.body.chat).toMatchObject({ status: 'completed', termination_reason: 'insufficient_credits' });
+    expect(sent.body.run).toMatchObject({ status: 'completed', termination_reason: 'insufficient_credits' });
+    // Every agent message costs 1 (the user proxy's auto-reply is an agent message too). A step is paid
+    // all or nothing: the second step (reply + auto-reply = 2) did not fit the remaining 1 credit.
+    expect(sent.body.messages.map((m: any) => [m.sender, m.content])).toEqual([
+      ['user', 'start'],
+      ['assistant', 'more'],
+      ['user', 'go on'],
+    ]);
+    expect(await balance(acc)).toBe(1);
+  });
+
+  it('native POST /chats/{id}/messages answers 402 with no credits left, and 429 at the plan limit', async () => {
+    const poor = await t.account({ credits: 0 });
+    const flowId = await poor.createFlow(twoAgentFlow());
+    const chat = await poor.request('POST', '/chats', { name: 'c', from_flow: flowId });
+    const res = await poor.request('POST', `/chats/${chat.body.id}/messages`, { message: 'hi' });
+    expect(res.status).toBe(402);
+    expect(res.body).toMatchObject({
+      statusCode: 402,
+      message: 'Insufficient credits',
+      error: 'Payment Required',
+    });
+    expect((await poor.request('GET', `/chats/${chat.body.id}`)).body.status).toBe('ready');
+
+    const free = await t.account({ plan: 'free' });
+    await withAgent(free);
+    await t.db.query(
+      `INSERT INTO account_usage (account_id, month, messages_used)
+       VALUES ($1, date_trunc('month', now() AT TIME ZONE 'UTC')::date, 100)`,
+      [free.id],
+    );
+    const freeChat = await free.request('POST', '/chats', {
+      name: 'c',
+      from_flow: await free.createFlow(twoAgentFlow()),
+    });
+    const limited = await free.request('POST', `/chats/${freeChat.body.id}/messages`, { message: 'hi' });
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+    // Aksita has no documented plan-limit code: 429 in its shape
+    const session = (await free.request('POST', '/api/session', {})).body.data.conversation_id;
+    const aksita = await free.request('POST', '/api/chat', { conversation_id: session, message: 'hi' });
+    expect(aksita.status).toBe(429);
+    expect(aksita.body).toEqual({ status: false, reason: 'Monthly message limit of the free plan reached' });
+  });
+
+  it('Asyntai answers 429 when the credits are gone', async () => {
+    const poor = await t.account({ credits: 0 });
+    await withAgent(poor);
+    const res = await poor.request('POST', '/api/v1/chat/', { message: 'hi' });
+    expect(res.status).toBe(429);
+    expect(res.body).toEqual({ success: false, error: 'Insufficient credits' });
+  });
+
+  it('counts each accepted end-user message once per month, refused ones not at all', async () => {
+    const acc = await t.account({ plan: 'starter' });
+    await withAgent(acc);
+    const id = (await acc.request('POST', '/api/session', {})).body.data.conversation_id;
+    await acc.request('POST', '/api/chat', { conversation_id: id, message: 'one' });
+    await acc.request('POST', '/api/chat', { conversation_id: id, message: 'two' });
+    await acc.request('POST', '/api/chat', {
+      conversation_id: '00000000-0000-4000-8000-000000000000',
+      message: 'x',
+    });
+    const account = await acc.request('GET', '/api/v1/account/');
+    expect(account.body.account).toMatchObject({ messages_used: 2, messages_limit: 2500 });
+  });
+
+  describe('rate limit per API key', () => {
+    let limited: TestApi;
+    beforeAll(async () => {
+      limited = await startTestApi({ RATE_LIMIT_PER_MINUTE: '3' });
+    });
+    afterAll(() => limited?.close());
+
+    it('429 with Retry-After in each family’s shape; other keys are not affected', async () => {
+      const acc = await limited.account();
+      const other = await limited.account();
+      for (let i = 0; i < 3; i++) expect((await acc.request('GET', '/agents')).status).toBe(200);
+      const native = await acc.request('GET', '/agents');
+      expect(native.status).toBe(429);
+      expect(native.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+      expect(Number(native.headers.get('retry-after'))).toBeGreaterThan(0);
+      const aksita = await acc.request('POST', '/api/session', {});
+      expect(aksita.status).toBe(429);
+      expect(aksita.body).toEqual({ status: false, reason: expect.stringMatching(/^Too many requests/) });
+      expect(Number(aksita.headers.get('retry-after'))).toBeGreaterThan(0);
+      const asyntai = await call(limited.url, 'GET', '/api/v1/account/', undefined, {
+        Authorization: `Bearer ${acc.key}`,
+      });
+      expect(asyntai.status).toBe(429);
+      expect(asyntai.body).toEqual({ success: false, error: expect.stringMatching(/^Too many requests/) });
+      expect(Number(asyntai.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await other.request('GET', '/agents')).status).toBe(200);
+      expect((await fetch(`${limited.url}/health`)).status).toBe(200);
+    });
+  });
+});
