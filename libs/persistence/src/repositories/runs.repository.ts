@@ -11,7 +11,6 @@ import type { Database, Sql } from '../database';
 import { isUniqueViolation } from '../database';
 import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } from '../rows';
 import { EventsRepository, type NewEvent } from './events.repository';
-import { UsageRepository } from './usage.repository';
 
 /** Thrown when a worker commits a step of a run whose lease it no longer holds. */
 export class LeaseLostError extends Error {
@@ -253,16 +252,14 @@ export class RunsRepository {
     /** Debit the step's agent messages from this account, all or nothing (issue 7). */
     charge?: { accountId: string; rule: CreditRule };
   }): Promise<Committed> {
-    return this.db.transaction(async (tx) => {
-      const usage = sumUsage(args.messages);
-      const { count } = await tx.execute(
-        `UPDATE runs SET state = $4, step = step + 1, lease_until = now() + $5 * interval '1 millisecond',
-           pending_answer = CASE WHEN $6 THEN NULL ELSE pending_answer END,
-           usage = jsonb_build_object(
-             'input_tokens', (usage->>'input_tokens')::int + $7::int,
-             'output_tokens', (usage->>'output_tokens')::int + $8::int,
-             'total_tokens', (usage->>'total_tokens')::int + $7::int + $8::int)
-         WHERE id = $1 AND lease_owner = $2 AND step = $3 AND status = 'running'`,
+    const usage = sumUsage(args.messages);
+    const credits = args.charge ? args.messages.map((m) => messageCredits(m, args.charge!.rule)) : [];
+    const total = credits.reduce((a, b) => a + b, 0);
+    let result: { held: boolean; messages?: MessageRow[]; events?: EventRow[] };
+    try {
+      // One round trip: see the conclave_commit_step migration for the statement order and guards.
+      const [row] = await this.db.query<{ result: typeof result }>(
+        `SELECT conclave_commit_step($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS result`,
         [
           args.run.id,
           args.owner,
@@ -272,21 +269,21 @@ export class RunsRepository {
           args.consumeAnswer ?? false,
           usage.input_tokens,
           usage.output_tokens,
+          args.run.chat_id,
+          JSON.stringify(args.messages.map((m, i) => ({ ...normaliseMessage(m), credits: credits[i] ?? 0 }))),
+          JSON.stringify(args.leadingEvents ?? []),
+          args.charge?.accountId ?? null,
+          total,
         ],
       );
-      if (count === 0) throw new LeaseLostError(args.run.id);
-      const credits = args.charge ? args.messages.map((m) => messageCredits(m, args.charge!.rule)) : [];
-      const total = credits.reduce((a, b) => a + b, 0);
-      // Conditional debit in the step's transaction: an unpaid message is never written.
-      if (args.charge && !(await UsageRepository.debit(tx, args.charge.accountId, total)))
-        throw new InsufficientCreditsError(args.charge.accountId);
-      const messages = await insertMessages(tx, args.run.chat_id, args.run.id, args.messages, credits);
-      const events = await EventsRepository.append(tx, args.run.chat_id, [
-        ...(args.leadingEvents ?? []),
-        ...messages.map((m) => ({ type: 'message.created', data: messageEventData(m) })),
-      ]);
-      return { messages, events };
-    });
+      result = row.result;
+    } catch (err) {
+      const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code;
+      if (code === 'CN402') throw new InsufficientCreditsError(args.charge!.accountId);
+      throw err;
+    }
+    if (!result.held) throw new LeaseLostError(args.run.id);
+    return { messages: result.messages ?? [], events: result.events ?? [] };
   }
 
   /** running → wait_for_human_input: the job ends, nothing is held while the human thinks. */
@@ -484,36 +481,6 @@ async function insertRun(tx: Sql, chat: ChatRow, input: RunInput, seed: number):
     [randomUUID(), chat.id, chat.account_id, JSON.stringify(input), seed],
   );
   return run;
-}
-
-async function insertMessages(
-  tx: Sql,
-  chatId: string,
-  runId: string,
-  messages: TranscriptMessage[],
-  credits: number[] = [],
-): Promise<MessageRow[]> {
-  if (messages.length === 0) return [];
-  const [counter] = await tx.query<{ message_count: number }>(
-    `UPDATE chats SET message_count = message_count + $2 WHERE id = $1 RETURNING message_count`,
-    [chatId, messages.length],
-  );
-  const first = counter.message_count - messages.length + 1;
-  return tx.query<MessageRow>(
-    `INSERT INTO messages (chat_id, seq, run_id, sender, recipient, type, content, tool_calls, tool_call_id, meta, usage,
-       credits)
-     SELECT $1, $2::int + (x.ord - 1)::int, $3, m->>'sender', m->>'recipient', m->>'type', m->>'content',
-       m->'tool_calls', m->>'tool_call_id', coalesce(m->'meta', '{}'::jsonb), m->'usage',
-       coalesce((m->>'credits')::bigint, 0)
-     FROM jsonb_array_elements($4::jsonb) WITH ORDINALITY AS x(m, ord)
-     RETURNING *`,
-    [
-      chatId,
-      first,
-      runId,
-      JSON.stringify(messages.map((m, i) => ({ ...normaliseMessage(m), credits: credits[i] ?? 0 }))),
-    ],
-  );
 }
 
 function normaliseMessage(m: TranscriptMessage): Record<string, unknown> {

@@ -62,23 +62,4 @@ export class UsageRepository {
     );
     return Number(row?.total ?? 0);
   }
-
-  /**
-   * Debits `credits` inside the caller's transaction: a conditional update, so the balance never
-   * goes below zero whatever runs concurrently. False (nothing debited) when the balance is short.
-   */
-  static async debit(tx: Sql, accountId: string, credits: number): Promise<boolean> {
-    if (credits <= 0) return true;
-    const { count } = await tx.execute(
-      `UPDATE accounts SET credit_balance = credit_balance - $2 WHERE id = $1 AND credit_balance >= $2`,
-      [accountId, credits],
-    );
-    if (count === 0) return false;
-    await tx.query(
-      `INSERT INTO account_usage (account_id, month, credits_used) VALUES ($1, ${MONTH}, $2)
-       ON CONFLICT (account_id, month) DO UPDATE SET credits_used = account_usage.credits_used + $2`,
-      [accountId, credits],
-    );
-    return true;
-  }
 }
