@@ -20,6 +20,8 @@ export class RedisEventBus implements EventBus {
   private readonly subscriber: Redis;
   private readonly listeners = new Set<(message: BusMessage) => void>();
   private readonly ready: Promise<unknown>;
+  /** Messages published in the current tick, sent as one PUBLISH (a syscall per turn is costly). */
+  private pending: BusMessage[] = [];
 
   constructor(
     url: string,
@@ -30,13 +32,14 @@ export class RedisEventBus implements EventBus {
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, payload: string) => {
-      let message: BusMessage;
+      let messages: BusMessage[];
       try {
-        message = JSON.parse(payload) as BusMessage;
+        const parsed = JSON.parse(payload) as BusMessage | BusMessage[];
+        messages = Array.isArray(parsed) ? parsed : [parsed];
       } catch {
         return;
       }
-      for (const listener of this.listeners) listener(message);
+      for (const message of messages) for (const listener of this.listeners) listener(message);
     });
     this.ready = this.subscriber.subscribe(this.channel);
   }
@@ -46,8 +49,17 @@ export class RedisEventBus implements EventBus {
     await this.ready;
   }
 
+  /** Batched per tick; order is kept (one connection, one FIFO of batches). */
   publish(message: BusMessage): void {
-    void this.publisher.publish(this.channel, JSON.stringify(message)).catch(() => undefined);
+    this.pending.push(message);
+    if (this.pending.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    void this.publisher.publish(this.channel, JSON.stringify(batch)).catch(() => undefined);
   }
 
   subscribe(listener: (message: BusMessage) => void): () => void {
@@ -56,6 +68,7 @@ export class RedisEventBus implements EventBus {
   }
 
   async close(): Promise<void> {
+    this.flush();
     this.listeners.clear();
     await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
   }
