@@ -7,7 +7,6 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY bench ./bench
-COPY test/support/fake-openai-server.ts ./test/support/fake-openai-server.ts
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
