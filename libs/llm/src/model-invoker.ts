@@ -53,7 +53,8 @@ async function callModelOnce(
     request.llm.provider === 'openai' && request.tools.length > 0 && model.bindTools
       ? model.bindTools(toOpenAiTools(request.tools))
       : model;
-  const prompt = promptText(request.messages);
+  // Lazy: most providers (and the scripted one) report usage, so the estimate's input is rarely needed.
+  const prompt = () => promptText(request.messages);
   if (!request.llm.stream) {
     return toModelReply(await runnable.invoke(messages, { signal: options.signal }), prompt);
   }

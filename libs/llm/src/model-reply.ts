@@ -6,9 +6,13 @@ import type { AIMessage, AIMessageChunk } from '@langchain/core/messages';
  * A LangChain reply as our `ModelReply`. Content is `null` only when the model answered with tool
  * calls and no text (OpenAI's shape); arguments go back to JSON text, malformed ones verbatim.
  * Usage is the provider's, or estimated from `prompt` and the reply when it reported none (some
- * local servers don't), so credit accounting always has a figure.
+ * local servers don't), so credit accounting always has a figure. `prompt` may be given as a function:
+ * building the prompt text is O(transcript) and only needed when the provider reported no usage.
  */
-export function toModelReply(message: AIMessage | AIMessageChunk, prompt: string): ModelReply {
+export function toModelReply(
+  message: AIMessage | AIMessageChunk,
+  prompt: string | (() => string),
+): ModelReply {
   const text = message.text;
   const tool_calls: ToolCall[] = [
     ...(message.tool_calls ?? []).map((c) => ({
@@ -25,7 +29,7 @@ export function toModelReply(message: AIMessage | AIMessageChunk, prompt: string
   const reply: ModelReply = { content: text === '' && tool_calls.length > 0 ? null : text };
   if (tool_calls.length > 0) reply.tool_calls = tool_calls;
   const completion = text + tool_calls.map((c) => c.name + c.arguments).join('');
-  reply.usage = usageOf(message) ?? estimateUsage(prompt, completion);
+  reply.usage = usageOf(message) ?? estimateUsage(typeof prompt === 'string' ? prompt : prompt(), completion);
   return reply;
 }
 

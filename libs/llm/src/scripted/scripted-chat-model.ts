@@ -41,7 +41,7 @@ export class ScriptedChatModel extends BaseChatModel {
       ...splitToolCalls(answer),
       usage_metadata: usageFor(messages, answer),
     });
-    return { generations: [{ text: message.text, message }] };
+    return { generations: [{ text: answer.content ?? '', message }] };
   }
 
   /** Emits the text token by token (words with their trailing whitespace), then tool calls and usage. */
@@ -89,13 +89,23 @@ export function splitTokens(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
 
+/**
+ * `message.text` for the common case without the cost: the getter builds content blocks and runs
+ * them through every provider's block translator, which for a string content (no provider
+ * translator on the message) yields exactly that string. It ran twice per prompt message per turn.
+ */
+function textOf(message: BaseMessage): string {
+  const provider = (message.response_metadata as { model_provider?: unknown } | undefined)?.model_provider;
+  return typeof message.content === 'string' && provider === undefined ? message.content : message.text;
+}
+
 function toScriptedPrompt(message: BaseMessage): ScriptedPromptMessage {
   const roles: Record<string, ScriptedPromptMessage['role']> = {
     system: 'system',
     ai: 'assistant',
     tool: 'tool',
   };
-  return { role: roles[message.type] ?? 'user', content: message.text };
+  return { role: roles[message.type] ?? 'user', content: textOf(message) };
 }
 
 /** Arguments that are not a JSON object become `invalid_tool_calls`, as with a real model. */
@@ -129,5 +139,5 @@ function splitToolCalls(answer: ScriptedAnswer): {
 
 function usageFor(messages: BaseMessage[], answer: ScriptedAnswer) {
   const completion = (answer.content ?? '') + answer.tool_calls.map((c) => c.name + c.arguments).join('');
-  return estimateUsage(messages.map((m) => m.text).join('\n'), completion);
+  return estimateUsage(messages.map(textOf).join('\n'), completion);
 }
