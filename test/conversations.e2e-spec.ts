@@ -77,6 +77,10 @@ describe('conversations', () => {
     expect(messages[1].meta.speaker_selection).toMatchObject({ method: 'auto', attempts: 1 });
     // "carol" again is not eligible (no repeat): three failed attempts, then round robin after carol
     expect(messages[2].meta.speaker_selection).toMatchObject({ fallback: true });
+    // the run's usage also counts the manager's selection calls, which produce no message
+    const { rows } = await t.db.query(`SELECT usage FROM runs WHERE chat_id = $1`, [id]);
+    const messageTokens = messages.reduce((sum: number, m: any) => sum + (m.usage?.total_tokens ?? 0), 0);
+    expect(rows[0].usage.total_tokens).toBeGreaterThan(messageTokens);
   });
 
   it('manual selection pauses for the speaker choice', async () => {

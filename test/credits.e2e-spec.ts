@@ -130,6 +130,68 @@ describe('credits, plan limits and rate limits', () => {
     expect(account.body.account).toMatchObject({ messages_used: 2, messages_limit: 2500 });
   });
 
+  describe('CREDITS_RULE=per_1k_tokens', () => {
+    const PER_UNIT = 3;
+    let tokens: TestApi;
+    beforeAll(async () => {
+      tokens = await startTestApi({ CREDITS_RULE: 'per_1k_tokens', CREDITS_PER_UNIT: String(PER_UNIT) });
+    });
+    afterAll(() => tokens?.close());
+
+    it('debits CREDITS_PER_UNIT per started 1,000 tokens of each agent message', async () => {
+      const acc = await tokens.account({ credits: 1_000 });
+      // ~1,500 estimated completion tokens (ceil(chars / 4)): one reply alone spans two 1k blocks.
+      const long = 'The quick brown fox jumps over the lazy dog. '.repeat(134); // 6,030 chars
+      const flowId = await acc.createFlow({
+        name: 'long replies',
+        agents: [
+          { name: 'user', type: 'user_proxy', human_input_mode: 'NEVER', default_auto_reply: 'go on' },
+          { name: 'assistant', type: 'assistant', llm: { provider: 'scripted', replies: [long, 'short'] } },
+        ],
+        chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant', max_turns: 2 },
+      } as any);
+      const before = (await acc.request('GET', '/account')).body.credit_balance;
+      expect(before).toBe(1_000);
+
+      const chat = await acc.request('POST', '/chats', { name: 'c', from_flow: flowId });
+      const sent = await acc.request('POST', `/chats/${chat.body.id}/messages?wait=true`, {
+        message: 'start',
+      });
+      expect(sent.status).toBe(202);
+      expect(sent.body.chat.status).toBe('completed');
+      expect(sent.body.chat.termination_reason).not.toBe('insufficient_credits');
+
+      const listed = await acc.request('GET', `/chats/${chat.body.id}/messages`);
+      expect(listed.status).toBe(200);
+      const messages: any[] = listed.body;
+      const agentMessages = messages.filter((m) => m.type === 'assistant');
+      const replies = agentMessages.filter((m) => m.sender === 'assistant');
+      expect(replies.map((m) => m.content)).toEqual([long, 'short']);
+      // The scripted provider's usage is estimated: completion tokens = ceil(chars / 4).
+      expect(replies[0].usage.output_tokens).toBe(Math.ceil(long.length / 4));
+      expect(replies[0].usage.total_tokens).toBeGreaterThan(1000);
+      // The second call's prompt carries the long reply, so it spans more than 1k tokens as well.
+      expect(replies[1].usage.total_tokens).toBeGreaterThan(1000);
+
+      const expected = (m: any) =>
+        m.type === 'assistant' ? PER_UNIT * Math.ceil((m.usage?.total_tokens ?? 0) / 1000) : 0;
+      const { rows } = await tokens.db.query<{ id: string; credits: number }>(
+        `SELECT id, credits FROM messages WHERE chat_id = $1`,
+        [chat.body.id],
+      );
+      const stored = new Map(rows.map((r) => [r.id, Number(r.credits)]));
+      expect(stored.size).toBe(messages.length);
+      for (const m of messages)
+        expect({ id: m.id, credits: stored.get(m.id) }).toEqual({ id: m.id, credits: expected(m) });
+      for (const m of replies) expect(stored.get(m.id)).toBeGreaterThanOrEqual(2 * PER_UNIT);
+
+      const total = messages.reduce((sum, m) => sum + expected(m), 0);
+      expect(total).toBeGreaterThanOrEqual(4 * PER_UNIT);
+      const after = (await acc.request('GET', '/account')).body.credit_balance;
+      expect(before - after).toBe(total);
+    });
+  });
+
   describe('rate limit per API key', () => {
     let limited: TestApi;
     beforeAll(async () => {

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { type CreditRule, type FlowSpec, parseFlowSpec, type TranscriptMessage } from '@conclave/domain';
+import {
+  type CreditRule,
+  type FlowSpec,
+  parseFlowSpec,
+  type TokenUsage,
+  type TranscriptMessage,
+} from '@conclave/domain';
 import type { Advance, EngineState, Engine, Outcome } from '@conclave/engine';
 import { isAbortError, type ModelInvoker, ModelProviderError } from '@conclave/llm';
 import {
@@ -163,6 +169,8 @@ export class RunExecutor {
             ctx,
             transcript,
             this.apply(flow, state, transcript, { type: 'model_reply', reply }),
+            // A reply's usage lands on its message; selection and summary calls produce none.
+            { extraUsage: step.request.purpose === 'reply' ? undefined : reply.usage },
           );
           break;
         }
@@ -213,6 +221,7 @@ export class RunExecutor {
     options: {
       consumeAnswer?: boolean;
       extraEventsFirst?: { type: string; data: Record<string, unknown> }[];
+      extraUsage?: TokenUsage;
     } = {},
   ): Promise<EngineState> {
     const committed = await this.runs.commitStep({
@@ -224,6 +233,7 @@ export class RunExecutor {
       leaseMs: this.options.leaseMs,
       consumeAnswer: options.consumeAnswer,
       leadingEvents: options.extraEventsFirst,
+      extraUsage: options.extraUsage,
       charge:
         this.options.credits && ctx.accountId
           ? { accountId: ctx.accountId, rule: this.options.credits }

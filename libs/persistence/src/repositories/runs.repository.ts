@@ -251,8 +251,10 @@ export class RunsRepository {
     leadingEvents?: NewEvent[];
     /** Debit the step's agent messages from this account, all or nothing (issue 7). */
     charge?: { accountId: string; rule: CreditRule };
+    /** Usage of a model call that produced no message (speaker selection, reflection summary). */
+    extraUsage?: TokenUsage;
   }): Promise<Committed> {
-    const usage = sumUsage(args.messages);
+    const usage = sumUsage(args.messages, args.extraUsage);
     const credits = args.charge ? args.messages.map((m) => messageCredits(m, args.charge!.rule)) : [];
     const total = credits.reduce((a, b) => a + b, 0);
     let result: { held: boolean; messages?: MessageRow[]; events?: EventRow[] };
@@ -496,14 +498,18 @@ function normaliseMessage(m: TranscriptMessage): Record<string, unknown> {
   };
 }
 
-function sumUsage(messages: TranscriptMessage[]): TokenUsage {
+function sumUsage(messages: TranscriptMessage[], extra?: TokenUsage): TokenUsage {
   return messages.reduce<TokenUsage>(
     (acc, m) => ({
       input_tokens: acc.input_tokens + (m.usage?.input_tokens ?? 0),
       output_tokens: acc.output_tokens + (m.usage?.output_tokens ?? 0),
       total_tokens: acc.total_tokens + (m.usage?.total_tokens ?? 0),
     }),
-    { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
+    {
+      input_tokens: extra?.input_tokens ?? 0,
+      output_tokens: extra?.output_tokens ?? 0,
+      total_tokens: extra?.total_tokens ?? 0,
+    },
   );
 }
 
