@@ -23,6 +23,14 @@ describe('conversations', () => {
     return { id: chat.body.id as string, sent: sent.body };
   }
 
+  /** A user proxy that never asks a human and stops on any reply containing TERMINATE. */
+  const autoUser = {
+    name: 'user',
+    type: 'user_proxy' as const,
+    human_input_mode: 'NEVER' as const,
+    is_termination_msg: { type: 'contains' as const, value: 'TERMINATE' },
+  };
+
   const member = (name: string, reply: string) => ({
     name,
     type: 'assistant' as const,
@@ -107,12 +115,7 @@ describe('conversations', () => {
       {
         name: 'client tool',
         agents: [
-          {
-            name: 'user',
-            type: 'user_proxy',
-            human_input_mode: 'NEVER',
-            is_termination_msg: { type: 'contains', value: 'TERMINATE' },
-          },
+          autoUser,
           {
             name: 'assistant',
             type: 'assistant',
@@ -194,12 +197,7 @@ describe('conversations', () => {
         {
           name: 'openai',
           agents: [
-            {
-              name: 'user',
-              type: 'user_proxy',
-              human_input_mode: 'NEVER',
-              is_termination_msg: { type: 'contains', value: 'TERMINATE' },
-            },
+            autoUser,
             {
               name: 'assistant',
               type: 'assistant',

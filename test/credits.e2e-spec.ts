@@ -1,4 +1,5 @@
-import { call, startTestApi, twoAgentFlow, type TestAccount, type TestApi } from './support/api';
+import { startTestApi, twoAgentFlow, type TestAccount, type TestApi } from './support/api';
+import { expectRateLimitedAfter } from './support/rate-limit';
 
 /** Credits, plan limits and per-key rate limits across the three API families. */
 describe('credits, plan limits and rate limits', () => {
@@ -202,23 +203,7 @@ describe('credits, plan limits and rate limits', () => {
     it('429 with Retry-After in each family’s shape; other keys are not affected', async () => {
       const acc = await limited.account();
       const other = await limited.account();
-      for (let i = 0; i < 3; i++) expect((await acc.request('GET', '/agents')).status).toBe(200);
-      const native = await acc.request('GET', '/agents');
-      expect(native.status).toBe(429);
-      expect(native.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
-      expect(Number(native.headers.get('retry-after'))).toBeGreaterThan(0);
-      const aksita = await acc.request('POST', '/api/session', {});
-      expect(aksita.status).toBe(429);
-      expect(aksita.body).toEqual({ status: false, reason: expect.stringMatching(/^Too many requests/) });
-      expect(Number(aksita.headers.get('retry-after'))).toBeGreaterThan(0);
-      const asyntai = await call(limited.url, 'GET', '/api/v1/account/', undefined, {
-        Authorization: `Bearer ${acc.key}`,
-      });
-      expect(asyntai.status).toBe(429);
-      expect(asyntai.body).toEqual({ success: false, error: expect.stringMatching(/^Too many requests/) });
-      expect(Number(asyntai.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect((await other.request('GET', '/agents')).status).toBe(200);
-      expect((await fetch(`${limited.url}/health`)).status).toBe(200);
+      await expectRateLimitedAfter(limited.url, acc, other, 3);
     });
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { call, startTestApi, type TestAccount, type TestApi } from './support/api';
 import { API_MAIN, freePort, startProcess, type AppProcess } from './support/processes';
+import { expectRateLimitedAfter } from './support/rate-limit';
 import { REDIS_URL } from './support/services';
 
 /** RATE_LIMIT_PER_MINUTE in queue mode: fixed-window counters in Redis, shared by every API instance. */
@@ -50,26 +51,7 @@ describe('rate limit per API key, Redis storage (queue mode)', () => {
   it('the 6th request is 429 with Retry-After in each family’s shape; other keys are not affected', async () => {
     const acc = await a.account();
     const other = await a.account();
-    for (let i = 0; i < LIMIT; i++) expect((await acc.request('GET', '/agents')).status).toBe(200);
-    const native = await acc.request('GET', '/agents');
-    expect(native.status).toBe(429);
-    expect(native.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
-    expect(Number(native.headers.get('retry-after'))).toBeGreaterThan(0);
-
-    const aksita = await acc.request('POST', '/api/session', {});
-    expect(aksita.status).toBe(429);
-    expect(aksita.body).toEqual({ status: false, reason: expect.stringMatching(/^Too many requests/) });
-    expect(Number(aksita.headers.get('retry-after'))).toBeGreaterThan(0);
-
-    const asyntai = await call(a.url, 'GET', '/api/v1/account/', undefined, {
-      Authorization: `Bearer ${acc.key}`,
-    });
-    expect(asyntai.status).toBe(429);
-    expect(asyntai.body).toEqual({ success: false, error: expect.stringMatching(/^Too many requests/) });
-    expect(Number(asyntai.headers.get('retry-after'))).toBeGreaterThan(0);
-
-    expect((await other.request('GET', '/agents')).status).toBe(200);
-    expect((await fetch(`${a.url}/health`)).status).toBe(200);
+    await expectRateLimitedAfter(a.url, acc, other, LIMIT);
 
     // The counters live in Redis under this deployment's prefix.
     expect((await redis.keys(`${env.REDIS_PREFIX}:throttle:*`)).length).toBeGreaterThan(0);
