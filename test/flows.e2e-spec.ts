@@ -23,6 +23,17 @@ describe('flows API', () => {
     expect(JSON.stringify(schema)).toContain('human_input_mode');
   });
 
+  it('publishes an OpenAPI description of the routes at /docs-json', async () => {
+    const res = await fetch(`${t.url}/docs-json`);
+    expect(res.status).toBe(200);
+    const doc: any = await res.json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/chats', '/chats/{id}/messages', '/flows', '/api/chat', '/api/v1/chat']),
+    );
+    expect(doc.components.schemas.FlowSpec.type).toBe('object');
+    expect((await fetch(`${t.url}/docs`)).status).toBe(200);
+  });
+
   it('creates, lists, reads, versions and archives flows', async () => {
     const created = await a.request('POST', '/flows', twoAgentFlow());
     expect(created.status).toBe(201);

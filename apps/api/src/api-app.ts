@@ -15,6 +15,7 @@ import {
 } from '@conclave/runtime';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './openapi';
 import { describeError, reasonPhrase } from './common/native-exception.filter';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 import { aksitaError, isAksitaPath } from './compat/aksita/aksita-exception.filter';
@@ -84,6 +85,7 @@ export async function createApiApp(config: AppConfig & { databaseUrl: string }):
   const io = new RealtimeIoAdapter(app, { redisUrl: config.redisUrl, ...config.realtime });
   await io.connect();
   app.useWebSocketAdapter(io);
+  setupOpenApi(app);
   await app.init();
   sweeper?.start();
 
