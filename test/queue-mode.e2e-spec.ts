@@ -50,6 +50,23 @@ async function allSettled(q: QueueModeEnv, chatIds: string[], timeoutMs = 60_000
   }, timeoutMs);
 }
 
+/** Creates `count` chats of `flowId` and sends each a message (`concurrency` requests at a time). */
+async function startChats(account: TestAccount, flowId: string, count: number, concurrency: number) {
+  return mapLimit(Array.from({ length: count }), concurrency, async () => {
+    const id = await newChat(account, flowId);
+    await account.request('POST', `/chats/${id}/messages`, { message: 'go' });
+    return id;
+  });
+}
+
+/** Messages stored so far for these chats. */
+async function messageCount(q: QueueModeEnv, chatIds: string[]): Promise<number> {
+  const { rows } = await q.api.db.query(`SELECT count(*)::int AS n FROM messages WHERE chat_id = ANY($1)`, [
+    chatIds,
+  ]);
+  return rows[0].n;
+}
+
 const strip = (t: { seq: number; sender: string; type: string; content: string }[]) =>
   t.map(({ sender, type, content }) => ({ sender, type, content }));
 
@@ -87,11 +104,7 @@ describe('queue mode: throughput and recovery', () => {
       'alice says 4',
       'bob says 4',
     ]);
-    const { rows: counts } = await q.api.db.query(
-      `SELECT count(*)::int AS n FROM messages WHERE chat_id = ANY($1)`,
-      [chats],
-    );
-    expect(counts[0].n).toBe(800);
+    expect(await messageCount(q, chats)).toBe(800);
     await worker.stop();
   });
 
@@ -105,18 +118,10 @@ describe('queue mode: throughput and recovery', () => {
     const expected = strip(await transcript(a, reference));
     expect(expected).toHaveLength(12);
 
-    const chats = await mapLimit(Array.from({ length: 40 }), 20, async () => {
-      const id = await newChat(a, flowId);
-      await a.request('POST', `/chats/${id}/messages`, { message: 'go' });
-      return id;
-    });
+    const chats = await startChats(a, flowId, 40, 20);
     // Kill once the runs are well under way (some messages produced, none finished).
     await waitFor(async () => {
-      const { rows } = await q.api.db.query(
-        `SELECT count(*)::int AS n FROM messages WHERE chat_id = ANY($1)`,
-        [chats],
-      );
-      return rows[0].n >= 40 * 3;
+      return (await messageCount(q, chats)) >= 40 * 3;
     });
     await killed.kill();
     const { rows: midway } = await q.api.db.query(
@@ -147,11 +152,7 @@ describe('queue mode: throughput and recovery', () => {
     const slowLease = { LEASE_MS: '60000', WORKER_CONCURRENCY: '20' };
     const leaving = await q.startWorker(slowLease);
     const flowId = await a.createFlow(selfEndingFlow({ turns: 5, delayMs: 60 }));
-    const chats = await mapLimit(Array.from({ length: 10 }), 10, async () => {
-      const id = await newChat(a, flowId);
-      await a.request('POST', `/chats/${id}/messages`, { message: 'go' });
-      return id;
-    });
+    const chats = await startChats(a, flowId, 10, 10);
     await waitFor(async () => {
       const { rows } = await q.api.db.query(
         `SELECT count(*)::int AS n FROM runs WHERE chat_id = ANY($1) AND status = 'running' AND step > 1`,
@@ -222,18 +223,10 @@ describe('queue mode: Redis flushed during the runs', () => {
   it('every run still completes: the sweeper re-dispatches from Postgres', async () => {
     await q.startWorker({ WORKER_CONCURRENCY: '8' });
     const flowId = await a.createFlow(selfEndingFlow({ turns: 4, delayMs: 30 }));
-    const chats = await mapLimit(Array.from({ length: 40 }), 20, async () => {
-      const id = await newChat(a, flowId);
-      await a.request('POST', `/chats/${id}/messages`, { message: 'go' });
-      return id;
-    });
+    const chats = await startChats(a, flowId, 40, 20);
     // With 8 slots for 40 runs, most are still queued in BullMQ when Redis is emptied.
     await waitFor(async () => {
-      const { rows } = await q.api.db.query(
-        `SELECT count(*)::int AS n FROM messages WHERE chat_id = ANY($1)`,
-        [chats],
-      );
-      return rows[0].n >= 20;
+      return (await messageCount(q, chats)) >= 20;
     });
     expect((await q.counts()).waiting).toBeGreaterThan(0);
     await q.redis.flushdb();
