@@ -109,7 +109,8 @@ describe('flows API', () => {
   ])('rejects a flow with %s naming the field', async (_, flow, field) => {
     const res = await a.request('POST', '/flows', flow);
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'Invalid flow spec' });
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.message).toMatch(/^Invalid flow spec: /);
     expect(res.body.errors.join('\n')).toContain(field);
   });
 

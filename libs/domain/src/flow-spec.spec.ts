@@ -1,4 +1,4 @@
-import { flowJsonSchema, parseFlowSpec } from './flow-spec';
+import { closestName, flowJsonSchema, parseFlowSpec } from './flow-spec';
 
 const twoAgent = {
   name: 'f',
@@ -68,5 +68,120 @@ describe('flow spec', () => {
     const schema = flowJsonSchema() as { type: string; properties: Record<string, unknown> };
     expect(schema.type).toBe('object');
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'agents', 'chat']));
+  });
+
+  describe('unknown keys', () => {
+    const errorsOf = (input: unknown) => {
+      const result = parseFlowSpec(input);
+      return result.ok ? [] : result.errors;
+    };
+
+    it.each([
+      [
+        { ...twoAgent, agents: [{ ...twoAgent.agents[0], human_imput_mode: 'NEVER' }, twoAgent.agents[1]] },
+        'agents.0.human_imput_mode: unknown field (did you mean human_input_mode?)',
+      ],
+      [
+        { ...twoAgent, agents: [twoAgent.agents[0], { ...twoAgent.agents[1], systen_message: 'x' }] },
+        'agents.1.systen_message: unknown field (did you mean system_message?)',
+      ],
+      [
+        { ...twoAgent, chat: { ...twoAgent.chat, max_turn: 2 } },
+        'chat.max_turn: unknown field (did you mean max_turns?)',
+      ],
+      [
+        {
+          ...twoAgent,
+          agents: [
+            twoAgent.agents[0],
+            { name: 'assistant', llm: { provider: 'openai', model: 'm', temprature: 0.2 } },
+          ],
+        },
+        'agents.1.llm.temprature: unknown field (did you mean temperature?)',
+      ],
+      [
+        { ...twoAgent, chat: { type: 'group', initiator: 'user', manger: {} } },
+        'chat.manger: unknown field (did you mean manager?)',
+      ],
+      [
+        { ...twoAgent, chat: { type: 'group', initiator: 'user', manager: { lmm: null } } },
+        'chat.manager.lmm: unknown field (did you mean llm?)',
+      ],
+      [
+        {
+          ...twoAgent,
+          agents: [
+            twoAgent.agents[0],
+            { name: 'assistant', llm: { provider: 'scripted', replies: [{ content: 'x', tool_call: [] }] } },
+          ],
+        },
+        'agents.1.llm.replies.0.tool_call: unknown field (did you mean tool_calls?)',
+      ],
+      [
+        {
+          ...twoAgent,
+          agents: [
+            twoAgent.agents[0],
+            {
+              name: 'assistant',
+              tools: [{ name: 't', kind: 'http', http: { url: 'https://x.test', header: {} } }],
+            },
+          ],
+        },
+        'agents.1.tools.0.http.header: unknown field (did you mean headers?)',
+      ],
+      [
+        { ...twoAgent, colour: 'red' },
+        'colour: unknown field (known fields: name, description, agents, chat, input_timeout)',
+      ],
+    ])('rejects %j with %s', (input, message) => {
+      expect(errorsOf(input)).toContain(message);
+    });
+
+    it('keeps JSON Schema objects and header maps open', () => {
+      const flow = {
+        ...twoAgent,
+        agents: [
+          twoAgent.agents[0],
+          {
+            name: 'assistant',
+            tools: [
+              {
+                name: 't',
+                kind: 'http',
+                parameters: { type: 'object', properties: { q: { type: 'string', x_custom: 1 } } },
+                http: { url: 'https://x.test', headers: { 'X-Any': 'v' } },
+              },
+            ],
+          },
+        ],
+      };
+      expect(errorsOf(flow)).toEqual([]);
+    });
+
+    it('accepts its own parsed output again (stored specs are re-validated by runs)', () => {
+      const first = parseFlowSpec({ ...twoAgent, chat: { type: 'group', initiator: 'user' } });
+      expect(first.ok).toBe(true);
+      if (first.ok) expect(parseFlowSpec(first.flow).ok).toBe(true);
+    });
+
+    it('publishes additionalProperties: false on every object', () => {
+      const open: string[] = [];
+      const walk = (node: unknown, at: string): void => {
+        if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
+        if (!node || typeof node !== 'object') return;
+        const o = node as Record<string, unknown>;
+        if (o.type === 'object' && o.properties && o.additionalProperties !== false) open.push(at);
+        for (const [k, v] of Object.entries(o)) if (k !== 'default') walk(v, `${at}/${k}`);
+      };
+      walk(flowJsonSchema(), '#');
+      expect(open).toEqual([]);
+      expect(flowJsonSchema().additionalProperties).toBe(false);
+    });
+
+    it('suggests only close names', () => {
+      expect(closestName('manger', ['manager', 'agents'])).toBe('manager');
+      expect(closestName('zzzzzz', ['manager', 'agents'])).toBeUndefined();
+    });
   });
 });

@@ -1,9 +1,27 @@
 import { z } from 'zod';
 
 /**
- * The flow spec (DESIGN.md §5): a team of agents and how they talk. Validated with zod; the same
- * schema is published as JSON Schema at `GET /flows/schema`. Field names follow AG2.
+ * The flow spec: a team of agents and how they talk. Validated with zod; the same schema is published
+ * as JSON Schema at `GET /flows/schema`. Field names follow AG2.
+ *
+ * Every object is strict: a typo such as `max_turn` must not be dropped silently (the chat would run
+ * with the default and cost real model calls), so unknown keys are errors naming the closest field.
  */
+
+/**
+ * A strict object whose unknown-key issue carries the known field names, so `formatZodIssues` can
+ * suggest the closest one (zod keeps extra properties an error map puts on the issue).
+ */
+function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      (issue as { known?: string[] }).known = known;
+      return 'unknown field';
+    },
+  });
+}
 
 const agentName = z
   .string()
@@ -14,7 +32,7 @@ const agentName = z
     'agent names start with a letter or _ and use letters, digits, _, - or space',
   );
 
-export const ToolCallSpec = z.object({
+export const ToolCallSpec = strictObject({
   id: z.string().min(1),
   name: z.string().min(1),
   arguments: z.union([z.record(z.string(), z.unknown()), z.string()]).default({}),
@@ -23,23 +41,26 @@ export type ToolCallSpec = z.infer<typeof ToolCallSpec>;
 
 const ScriptedReply = z.union([
   z.string(),
-  z.object({ content: z.string().nullable().default(null), tool_calls: z.array(ToolCallSpec).optional() }),
+  strictObject({
+    content: z.string().nullable().default(null),
+    tool_calls: z.array(ToolCallSpec).optional(),
+  }),
 ]);
 export type ScriptedReply = z.infer<typeof ScriptedReply>;
 
-export const ScriptedLlm = z.object({
+export const ScriptedLlm = strictObject({
   provider: z.literal('scripted'),
   /** Used in order; the last one repeats. */
   replies: z.array(ScriptedReply).default([]),
   /** First rule whose regex matches the last message wins over `replies`. */
-  rules: z.array(z.object({ match: z.string().min(1), reply: ScriptedReply })).default([]),
+  rules: z.array(strictObject({ match: z.string().min(1), reply: ScriptedReply })).default([]),
   /** Answer with the last message's content. */
   echo: z.boolean().default(false),
   delay_ms: z.number().int().min(0).max(600_000).default(0),
   stream: z.boolean().default(false),
 });
 
-export const OpenAiLlm = z.object({
+export const OpenAiLlm = strictObject({
   provider: z.literal('openai'),
   model: z.string().min(1),
   temperature: z.number().min(0).max(2).optional(),
@@ -56,7 +77,7 @@ export type LlmSpec = z.infer<typeof LlmSpec>;
 export type ScriptedLlmSpec = z.infer<typeof ScriptedLlm>;
 export type OpenAiLlmSpec = z.infer<typeof OpenAiLlm>;
 
-export const TerminationMatch = z.object({
+export const TerminationMatch = strictObject({
   type: z.enum(['exact', 'contains', 'regex']),
   value: z.string().min(1),
   case_sensitive: z.boolean().default(true),
@@ -65,23 +86,21 @@ export type TerminationMatch = z.infer<typeof TerminationMatch>;
 
 const jsonSchemaObject = z.record(z.string(), z.unknown());
 
-export const ToolSpec = z.object({
+export const ToolSpec = strictObject({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tool names use letters, digits, _ and -'),
   description: z.string().max(2000).default(''),
   parameters: jsonSchemaObject.default({ type: 'object', properties: {} }),
   /** `http`: the server calls it; `client`: the chat pauses for `tool_outputs` from the API caller. */
   kind: z.enum(['http', 'client']).default('client'),
-  http: z
-    .object({
-      method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-      url: z.string().url(),
-      /** Header values are literal strings or `{secret: NAME}` looked up in configuration. */
-      headers: z
-        .record(z.string(), z.union([z.string(), z.object({ secret: z.string().min(1) })]))
-        .default({}),
-      timeout_ms: z.number().int().min(1).max(120_000).default(10_000),
-    })
-    .optional(),
+  http: strictObject({
+    method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    url: z.string().url(),
+    /** Header values are literal strings or `{secret: NAME}` looked up in configuration. */
+    headers: z
+      .record(z.string(), z.union([z.string(), strictObject({ secret: z.string().min(1) })]))
+      .default({}),
+    timeout_ms: z.number().int().min(1).max(120_000).default(10_000),
+  }).optional(),
 });
 export type ToolSpec = z.infer<typeof ToolSpec>;
 
@@ -91,7 +110,7 @@ export type HumanInputMode = z.infer<typeof HumanInputMode>;
 export const AgentType = z.enum(['user_proxy', 'assistant', 'conversable']);
 export type AgentType = z.infer<typeof AgentType>;
 
-export const AgentSpec = z.object({
+export const AgentSpec = strictObject({
   name: agentName,
   type: AgentType.default('conversable'),
   description: z.string().max(4000).optional(),
@@ -110,7 +129,7 @@ export type AgentSpec = z.infer<typeof AgentSpec>;
 
 export const SummaryMethod = z.enum(['last_msg', 'reflection_with_llm']);
 
-export const TwoAgentChat = z.object({
+export const TwoAgentChat = strictObject({
   type: z.literal('two_agent'),
   initiator: agentName,
   recipient: agentName,
@@ -118,7 +137,7 @@ export const TwoAgentChat = z.object({
   summary_method: SummaryMethod.default('last_msg'),
 });
 
-export const GroupChat = z.object({
+export const GroupChat = strictObject({
   type: z.literal('group'),
   initiator: agentName,
   /** Members; default all agents of the flow. */
@@ -130,22 +149,20 @@ export const GroupChat = z.object({
   /** Directed graph: speaker → agents allowed to speak next. */
   allowed_transitions: z.record(z.string(), z.array(agentName)).optional(),
   send_introductions: z.boolean().default(false),
-  manager: z
-    .object({
-      name: agentName.default('chat_manager'),
-      llm: LlmSpec.nullable().optional(),
-      system_message: z.string().max(100_000).optional(),
-      is_termination_msg: TerminationMatch.optional(),
-    })
-    .default({ name: 'chat_manager' }),
+  manager: strictObject({
+    name: agentName.default('chat_manager'),
+    llm: LlmSpec.nullable().optional(),
+    system_message: z.string().max(100_000).optional(),
+    is_termination_msg: TerminationMatch.optional(),
+  }).default({ name: 'chat_manager' }),
   summary_method: SummaryMethod.default('last_msg'),
 });
 
-export const SequentialChat = z.object({
+export const SequentialChat = strictObject({
   type: z.literal('sequential'),
   chats: z
     .array(
-      z.object({
+      strictObject({
         initiator: agentName,
         recipient: agentName,
         /** The first chat's message is the user's; later chats need their own. */
@@ -164,80 +181,78 @@ export type TwoAgentChatSpec = z.infer<typeof TwoAgentChat>;
 export type GroupChatSpec = z.infer<typeof GroupChat>;
 export type SequentialChatSpec = z.infer<typeof SequentialChat>;
 
-export const FlowSpecSchema = z
-  .object({
-    name: z.string().min(1).max(200),
-    description: z.string().max(4000).optional(),
-    agents: z.array(AgentSpec).min(1).max(100),
-    chat: ChatSpec,
-    /** Seconds an input request stays open before the run ends with `input_timeout`. */
-    input_timeout: z
-      .number()
-      .int()
-      .positive()
-      .max(30 * 24 * 3600)
-      .optional(),
-  })
-  .superRefine((flow, ctx) => {
-    const names = new Set<string>();
-    flow.agents.forEach((a, i) => {
-      if (names.has(a.name))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['agents', i, 'name'],
-          message: `duplicate agent name "${a.name}"`,
-        });
-      names.add(a.name);
-    });
-    const known = (name: string, path: (string | number)[]) => {
-      if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown agent "${name}"` });
-    };
-    const chat = flow.chat;
-    if (chat.type === 'two_agent') {
-      known(chat.initiator, ['chat', 'initiator']);
-      known(chat.recipient, ['chat', 'recipient']);
-      if (chat.initiator === chat.recipient)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['chat', 'recipient'],
-          message: 'recipient must differ from initiator',
-        });
-    } else if (chat.type === 'group') {
-      known(chat.initiator, ['chat', 'initiator']);
-      chat.agents?.forEach((n, i) => known(n, ['chat', 'agents', i]));
-      for (const [from, tos] of Object.entries(chat.allowed_transitions ?? {})) {
-        known(from, ['chat', 'allowed_transitions', from]);
-        tos.forEach((t, i) => known(t, ['chat', 'allowed_transitions', from, i]));
-      }
-      if (names.has(chat.manager.name))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['chat', 'manager', 'name'],
-          message: 'manager name clashes with an agent',
-        });
-    } else {
-      chat.chats.forEach((c, i) => {
-        known(c.initiator, ['chat', 'chats', i, 'initiator']);
-        known(c.recipient, ['chat', 'chats', i, 'recipient']);
-        if (i > 0 && c.message === undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['chat', 'chats', i, 'message'],
-            message: 'chats after the first need a message',
-          });
+export const FlowSpecSchema = strictObject({
+  name: z.string().min(1).max(200),
+  description: z.string().max(4000).optional(),
+  agents: z.array(AgentSpec).min(1).max(100),
+  chat: ChatSpec,
+  /** Seconds an input request stays open before the run ends with `input_timeout`. */
+  input_timeout: z
+    .number()
+    .int()
+    .positive()
+    .max(30 * 24 * 3600)
+    .optional(),
+}).superRefine((flow, ctx) => {
+  const names = new Set<string>();
+  flow.agents.forEach((a, i) => {
+    if (names.has(a.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['agents', i, 'name'],
+        message: `duplicate agent name "${a.name}"`,
       });
-    }
-    flow.agents.forEach((a, i) =>
-      a.tools.forEach((t, j) => {
-        if (t.kind === 'http' && !t.http)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['agents', i, 'tools', j, 'http'],
-            message: 'http tools need an http block',
-          });
-      }),
-    );
+    names.add(a.name);
   });
+  const known = (name: string, path: (string | number)[]) => {
+    if (!names.has(name)) ctx.addIssue({ code: 'custom', path, message: `unknown agent "${name}"` });
+  };
+  const chat = flow.chat;
+  if (chat.type === 'two_agent') {
+    known(chat.initiator, ['chat', 'initiator']);
+    known(chat.recipient, ['chat', 'recipient']);
+    if (chat.initiator === chat.recipient)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['chat', 'recipient'],
+        message: 'recipient must differ from initiator',
+      });
+  } else if (chat.type === 'group') {
+    known(chat.initiator, ['chat', 'initiator']);
+    chat.agents?.forEach((n, i) => known(n, ['chat', 'agents', i]));
+    for (const [from, tos] of Object.entries(chat.allowed_transitions ?? {})) {
+      known(from, ['chat', 'allowed_transitions', from]);
+      tos.forEach((t, i) => known(t, ['chat', 'allowed_transitions', from, i]));
+    }
+    if (names.has(chat.manager.name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['chat', 'manager', 'name'],
+        message: 'manager name clashes with an agent',
+      });
+  } else {
+    chat.chats.forEach((c, i) => {
+      known(c.initiator, ['chat', 'chats', i, 'initiator']);
+      known(c.recipient, ['chat', 'chats', i, 'recipient']);
+      if (i > 0 && c.message === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['chat', 'chats', i, 'message'],
+          message: 'chats after the first need a message',
+        });
+    });
+  }
+  flow.agents.forEach((a, i) =>
+    a.tools.forEach((t, j) => {
+      if (t.kind === 'http' && !t.http)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', i, 'tools', j, 'http'],
+          message: 'http tools need an http block',
+        });
+    }),
+  );
+});
 
 export type FlowSpec = z.infer<typeof FlowSpecSchema>;
 /** What clients send (defaults not yet applied). */
@@ -253,7 +268,50 @@ export function parseFlowSpec(input: unknown): FlowParseResult {
 }
 
 export function formatZodIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`);
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = (issue as { known?: string[] }).known ?? [];
+      return issue.keys.map((key) => `${[...issue.path, key].join('.')}: ${unknownFieldMessage(key, known)}`);
+    }
+    return [`${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`];
+  });
+}
+
+/** `unknown field (did you mean human_input_mode?)`, or the list of known fields when none is close. */
+export function unknownFieldMessage(key: string, known: readonly string[]): string {
+  const closest = closestName(key, known);
+  if (closest) return `unknown field (did you mean ${closest}?)`;
+  return known.length ? `unknown field (known fields: ${known.join(', ')})` : 'unknown field';
+}
+
+/** The known name within edit distance ~⅓ of the key's length (at least 2), the nearest first. */
+export function closestName(key: string, known: readonly string[]): string | undefined {
+  const needle = key.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(needle, name.toLowerCase());
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  const tolerance = Math.max(2, Math.floor(key.length / 3));
+  return best && best.distance <= tolerance ? best.name : undefined;
+}
+
+/** Damerau-Levenshtein (optimal string alignment): a swapped pair of letters is one edit. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...new Array<number>(b.length).fill(0),
+  ]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 /** The published JSON Schema of a flow (input side: defaults are optional). */

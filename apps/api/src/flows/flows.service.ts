@@ -44,7 +44,13 @@ export class FlowsService {
 
 function validate(body: unknown): FlowSpec {
   const result = parseFlowSpec(body);
-  if (!result.ok) throw new DomainError('invalid', 'Invalid flow spec', { errors: result.errors });
+  if (!result.ok) {
+    // The first problem in the message (what a curl user reads), all of them in `errors`.
+    const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more in errors)` : '';
+    throw new DomainError('invalid', `Invalid flow spec: ${result.errors[0]}${more}`, {
+      errors: result.errors,
+    });
+  }
   return result.flow;
 }
 

@@ -701,4 +701,16 @@ describe('convertAgentokFlow: nested chats and final validation', () => {
       'converted flow: chat.recipient: recipient must differ from initiator',
     ]);
   });
+
+  it('reports each data field it does not import, naming the node or edge, and still converts', () => {
+    const flow = userToAssistant([], [], { max_turns: 2, max_turn: 3 });
+    flow.nodes[2] = assistantNode('a', 'Assistant', { sytem_message: 'typo', label: 'shown in Studio' });
+    const result = convertAgentokFlow(flow);
+    expect(result.errors).toEqual([]);
+    expect(result.flow).not.toBeNull();
+    expect(result.warnings).toEqual([
+      'node a: not imported: sytem_message',
+      'edge u-a: not imported: max_turn',
+    ]);
+  });
 });

@@ -50,6 +50,7 @@ export function convertAgentokFlow(
     if (isAgentNode(node)) agents.set(node.id, convertAgent(node, takenNames, report));
   }
   reportUnconvertibleNodes(graph, report);
+  reportIgnoredFields(graph, report);
 
   const chat = convertChat(graph, agents, takenNames, report);
   if (chat) reportAgentsOutsideChat(chat, agents, report);
@@ -468,6 +469,45 @@ function reportUnusedGroups(graph: Graph, targeted: AgentokNode[], report: Repor
       );
     }
   }
+}
+
+/** Fields each kind of node or edge `data` is read for; Studio's display fields (label, class) too. */
+const DISPLAY_FIELDS = ['label', 'class', 'class_type', 'type', 'id'];
+const LLM_FIELDS = ['llm_config', 'model', 'temperature', 'max_tokens', 'disable_llm'];
+const READ_FIELDS: Record<string, readonly string[]> = {
+  agent: [
+    'name',
+    'description',
+    'system_message',
+    'instructions',
+    'assistant_id',
+    'human_input_mode',
+    'max_consecutive_auto_reply',
+    'termination_msg',
+    'enable_code_execution',
+    'code_execution_config',
+    ...LLM_FIELDS,
+  ],
+  groupchat: ['name', 'max_round', 'speaker_selection_method', 'send_introductions', ...LLM_FIELDS],
+  initializer: ['name', 'max_turns', 'summary_method', 'message', 'prompt'],
+  edge: ['max_turns', 'summary_method', 'message', 'prompt', 'tools'],
+};
+
+/**
+ * The importer is lenient (Studio files carry more than a flow needs) but never silent: each `data`
+ * field it does not read is reported, so a setting the user relied on is not lost unnoticed.
+ */
+function reportIgnoredFields(graph: Graph, report: Report): void {
+  const check = (data: Record<string, unknown>, kind: string, at: string) => {
+    const read = READ_FIELDS[kind];
+    const ignored = Object.keys(data).filter((k) => !read.includes(k) && !DISPLAY_FIELDS.includes(k));
+    if (ignored.length > 0) report.warnings.push(`${at}: not imported: ${ignored.join(', ')}`);
+  };
+  for (const node of graph.nodes) {
+    const kind = isAgentNode(node) ? 'agent' : node.type;
+    if (READ_FIELDS[kind] && kind !== 'edge') check(node.data, kind, `node ${node.id}`);
+  }
+  for (const edge of graph.edges) check(edge.data, 'edge', `edge ${edge.id}`);
 }
 
 function reportAgentsOutsideChat(
