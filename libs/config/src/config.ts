@@ -57,6 +57,15 @@ const EnvSchema = z.object({
   REALTIME_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(100),
   REALTIME_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65_536),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** Egress policy (libs/egress): private/loopback/metadata targets refused unless allowed here. */
+  EGRESS_ALLOW_PRIVATE: bool.optional(),
+  /** Comma list of `host` or `host:port` allowed even when private (intranet, tests' loopback servers). */
+  EGRESS_ALLOWED_HOSTS: z
+    .string()
+    .regex(/^[\w.*:\[\], -]*$/, 'expected host or host:port entries separated by commas')
+    .optional(),
+  EGRESS_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(10_485_760),
+  EGRESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
 });
 
 export interface AppConfig {
@@ -88,6 +97,13 @@ export interface AppConfig {
   credits: { rule: 'per_message' | 'per_1k_tokens'; perUnit: number; defaultBalance: number };
   /** Monthly message limit per plan (Asyntai's plans by default); unknown plans get `free`'s. */
   planLimits: Record<string, number>;
+  /** Outbound requests on a tenant's behalf (see libs/egress). */
+  egress: {
+    allowPrivate: boolean;
+    allowedHosts: string[];
+    maxResponseBytes: number;
+    timeoutMs: number;
+  };
   realtime: {
     /** `<prefix>:bus` is the event bus channel, `<prefix>:socket.io` the socket.io adapter's key. */
     redisPrefix: string;
@@ -144,6 +160,15 @@ export function loadConfig(
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     credits: { rule: e.CREDITS_RULE, perUnit: e.CREDITS_PER_UNIT, defaultBalance: e.DEFAULT_CREDITS },
     planLimits: { ...DEFAULT_PLAN_LIMITS, ...parsePlanLimits(e.PLAN_MESSAGE_LIMITS) },
+    egress: {
+      allowPrivate: e.EGRESS_ALLOW_PRIVATE ?? false,
+      allowedHosts: (e.EGRESS_ALLOWED_HOSTS ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter((h) => h.length > 0),
+      maxResponseBytes: e.EGRESS_MAX_RESPONSE_BYTES,
+      timeoutMs: e.EGRESS_TIMEOUT_MS,
+    },
     realtime: {
       redisPrefix: e.REDIS_PREFIX,
       maxSubscriptions: e.REALTIME_MAX_SUBSCRIPTIONS,
