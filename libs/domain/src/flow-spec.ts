@@ -110,6 +110,35 @@ export type HumanInputMode = z.infer<typeof HumanInputMode>;
 export const AgentType = z.enum(['user_proxy', 'assistant', 'conversable']);
 export type AgentType = z.infer<typeof AgentType>;
 
+export const SummaryMethod = z.enum(['last_msg', 'reflection_with_llm']);
+
+/**
+ * AG2 `register_nested_chats` trigger: which senders make the agent answer with its nested chats.
+ * An agent name (the group manager's name included), or `{type}` for every agent of that type.
+ */
+export const NestedChatTrigger = z.union([
+  agentName,
+  strictObject({ type: z.enum(['user_proxy', 'assistant', 'conversable', 'group_manager']) }),
+]);
+export type NestedChatTrigger = z.infer<typeof NestedChatTrigger>;
+
+/** One inner chat of the queue: an ordinary two-agent chat (history cleared). */
+export const NestedChatEntry = strictObject({
+  recipient: agentName,
+  /** Default: the agent that owns the queue. */
+  sender: agentName.optional(),
+  /** First chat: default the triggering message's content. An empty message skips the chat (AG2). */
+  message: z.string().max(100_000).optional(),
+  max_turns: z.number().int().min(1).max(10_000).optional(),
+  summary_method: SummaryMethod.default('last_msg'),
+});
+
+export const NestedChats = strictObject({
+  trigger: z.union([NestedChatTrigger, z.array(NestedChatTrigger).min(1)]),
+  chat_queue: z.array(NestedChatEntry).min(1).max(20),
+});
+export type NestedChatsSpec = z.infer<typeof NestedChats>;
+
 export const AgentSpec = strictObject({
   name: agentName,
   type: AgentType.default('conversable'),
@@ -124,10 +153,10 @@ export const AgentSpec = strictObject({
   default_auto_reply: z.string().max(100_000).optional(),
   llm: LlmSpec.nullable().optional(),
   tools: z.array(ToolSpec).max(64).default([]),
+  /** Answer a matching sender by running these inner chats and replying with the last one's summary. */
+  nested_chats: NestedChats.optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpec>;
-
-export const SummaryMethod = z.enum(['last_msg', 'reflection_with_llm']);
 
 export const TwoAgentChat = strictObject({
   type: z.literal('two_agent'),
@@ -242,6 +271,27 @@ export const FlowSpecSchema = strictObject({
         });
     });
   }
+  const managerName = chat.type === 'group' ? chat.manager.name : undefined;
+  flow.agents.forEach((a, i) => {
+    const nested = a.nested_chats;
+    if (!nested) return;
+    const at = ['agents', i, 'nested_chats'];
+    const triggers = Array.isArray(nested.trigger) ? nested.trigger : [nested.trigger];
+    triggers.forEach((t, j) => {
+      if (typeof t === 'string' && t !== managerName)
+        known(t, [...at, 'trigger', ...(Array.isArray(nested.trigger) ? [j] : [])]);
+    });
+    nested.chat_queue.forEach((c, j) => {
+      known(c.recipient, [...at, 'chat_queue', j, 'recipient']);
+      if (c.sender !== undefined) known(c.sender, [...at, 'chat_queue', j, 'sender']);
+      if ((c.sender ?? a.name) === c.recipient)
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'chat_queue', j, 'recipient'],
+          message: 'recipient must differ from the sender (default: the agent itself)',
+        });
+    });
+  });
   flow.agents.forEach((a, i) =>
     a.tools.forEach((t, j) => {
       if (t.kind === 'http' && !t.http)

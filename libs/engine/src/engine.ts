@@ -19,7 +19,14 @@ import {
 } from './reply';
 import { seedRng } from './rng';
 import { openSequentialChat } from './sequential';
-import { readState, toEngineState, type ConversationState, type Phase, type Work } from './state';
+import {
+  inGroupChat,
+  readState,
+  toEngineState,
+  type ConversationState,
+  type Phase,
+  type Work,
+} from './state';
 import { stepFor } from './steps';
 import { chatDone, finishChat } from './summary';
 import { pairAfterMessage } from './two-agent';
@@ -33,7 +40,7 @@ function advance(w: Work): void {
     const phase = w.state.phase;
     switch (phase.kind) {
       case 'after_message':
-        if (w.flow.chat.type === 'group') groupAfterMessage(w);
+        if (inGroupChat(w)) groupAfterMessage(w);
         else pairAfterMessage(w);
         break;
       case 'select':

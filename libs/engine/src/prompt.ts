@@ -1,6 +1,6 @@
 import type { PromptMessage, TranscriptMessage } from '@conclave/domain';
 import type { ResolvedAgent } from './agent-defaults';
-import type { View } from './state';
+import { messageDepth, nestingDepth, type View } from './state';
 import { USER_INTERRUPTED } from './tools';
 
 /**
@@ -48,8 +48,22 @@ function closeToolCalls(out: PromptMessage[], unanswered: string[]): void {
  * run earlier chats reach the next one only through the carryover (AG2 clears each chat's history).
  */
 export function visibleMessages(view: View): TranscriptMessage[] {
-  const { base, chatStart } = view.state;
-  return [...view.transcript.slice(0, base), ...view.transcript.slice(chatStart)];
+  return [...historyMessages(view), ...currentChatMessages(view)];
+}
+
+/**
+ * Earlier runs' messages of the flow's own conversation. Inner chats clear history (AG2 default), so
+ * they see none; nested-chat messages are never shown to the outer chat.
+ */
+function historyMessages(view: View): TranscriptMessage[] {
+  if (nestingDepth(view.state) > 0) return [];
+  return view.transcript.slice(0, view.state.base).filter((m) => messageDepth(m) === 0);
+}
+
+/** The current (inner) chat's messages, without the messages of chats nested in it. */
+function currentChatMessages(view: View): TranscriptMessage[] {
+  const depth = nestingDepth(view.state);
+  return view.transcript.slice(view.state.chatStart).filter((m) => messageDepth(m) === depth);
 }
 
 /** The run's extra context, appended to the system message (never stored as a message). */
@@ -68,8 +82,8 @@ export function replyPrompt(
   agent: ResolvedAgent,
   introduction: PromptMessage | null,
 ): PromptMessage[] {
-  const history = view.transcript.slice(0, view.state.base);
-  const current = view.transcript.slice(view.state.chatStart);
+  const history = historyMessages(view);
+  const current = currentChatMessages(view);
   return [
     ...systemMessage(agent.systemMessage, view.state.context),
     ...toPromptMessages(agent.name, history),

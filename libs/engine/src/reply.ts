@@ -2,7 +2,17 @@ import type { ModelReply, TerminationReason, ToolSpec, TranscriptMessage } from 
 import { agentOf, type ResolvedAgent } from './agent-defaults';
 import { completeReply, currentReply, finish } from './conversation';
 import { checkBeforeReply, interpretAnswer } from './human-input';
-import { emit, getCounter, lastMessage, setCounter, type Phase, type View, type Work } from './state';
+import { fireNestedChats, triggeredNestedChats } from './nested-chat';
+import {
+  emit,
+  getCounter,
+  inGroupChat,
+  lastMessage,
+  setCounter,
+  type Phase,
+  type View,
+  type Work,
+} from './state';
 import { isTerminationMessage } from './termination';
 import { pendingToolCalls, resolveToolCall, toolResultMessage, USER_INTERRUPTED } from './tools';
 import { currentPair } from './two-agent';
@@ -29,14 +39,19 @@ export function beginReply(w: Work): void {
 
 /** The agent answers "nothing" (AG2 None): the conversation ends. In a group chat that is `no_reply`. */
 function noReply(w: Work, reason: TerminationReason): void {
-  finish(w, w.flow.chat.type === 'group' && reason !== 'human_exit' ? 'no_reply' : reason);
+  finish(w, inGroupChat(w) && reason !== 'human_exit' ? 'no_reply' : reason);
 }
 
 /** Steps 2–4 of the reply, after the human-input check let the agent auto-reply. */
 export function autoReply(w: Work): void {
-  const agent = agentOf(w.team, currentReply(w).agent);
+  const reply = currentReply(w);
+  const agent = agentOf(w.team, reply.agent);
   const index = w.transcript.length - 1;
-  if (index >= w.state.chatStart && pendingToolCalls(w.transcript, index).length > 0) {
+  const nested = triggeredNestedChats(w.flow, w.team, agent.name, reply.sender);
+  if (nested) {
+    // AG2: a nested-chat reply with no chat to run is None, "nothing": the conversation ends.
+    if (!fireNestedChats(w, nested)) noReply(w, 'no_reply');
+  } else if (index >= w.state.chatStart && pendingToolCalls(w.transcript, index).length > 0) {
     w.state.phase = { kind: 'tools', message: index };
   } else if (agent.llm) {
     w.state.phase = { kind: 'model_reply', agent: agent.name };
@@ -62,7 +77,7 @@ function emitReply(w: Work, message: Omit<TranscriptMessage, 'sender' | 'recipie
  */
 export function executableTools(view: View, agentName: string): ToolSpec[] {
   const own = agentOf(view.team, agentName).tools;
-  if (view.flow.chat.type === 'group') return own;
+  if (inGroupChat(view)) return own;
   const pair = currentPair(view.flow, view.state);
   const other = agentOf(view.team, pair.initiator === agentName ? pair.recipient : pair.initiator).tools;
   return [...own, ...other.filter((t) => !own.some((o) => o.name === t.name))];

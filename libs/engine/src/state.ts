@@ -65,7 +65,50 @@ export type ConversationState = {
   /** The reply being produced: `agent` answers `sender`. */
   reply: { agent: string; sender: string; selection?: SpeakerSelection } | null;
   phase: Phase;
+  /** Nested chats in progress, innermost last (absent or empty: the flow's own chat). */
+  nested?: NestedFrame[];
 };
+
+/** The chat-position fields an inner chat reuses; saved on entering it, restored on leaving. */
+export type ChatPosition = Pick<
+  ConversationState,
+  'chatIndex' | 'chatStart' | 'replies' | 'summaries' | 'lastSpeaker' | 'reply'
+>;
+
+/** One firing of an agent's nested chats (AG2 `_summary_from_nested_chats`). */
+export interface NestedFrame {
+  /** The agent answering with its nested chats, and the sender it answers. */
+  owner: string;
+  sender: string;
+  /** The queue entries that run at this firing (empty messages skipped), with their own first message. */
+  plan: { entry: number; message: string }[];
+  /** Index into `plan` of the inner chat in progress. */
+  position: number;
+  /** Summaries of the inner chats done so far (their carryover). */
+  summaries: string[];
+  /** The enclosing chat's position, restored when the last inner chat is done. */
+  outer: ChatPosition;
+}
+
+/** 0 for the flow's own chat, n inside n levels of nested chats. */
+export function nestingDepth(state: ConversationState): number {
+  return state.nested?.length ?? 0;
+}
+
+export function currentFrame(state: ConversationState): NestedFrame | undefined {
+  return state.nested?.[state.nested.length - 1];
+}
+
+/** True when the chat in progress is the flow's group chat (not an inner chat of a member). */
+export function inGroupChat(view: { flow: FlowSpec; state: ConversationState }): boolean {
+  return view.flow.chat.type === 'group' && nestingDepth(view.state) === 0;
+}
+
+/** A message's nesting depth (0: the flow's own conversation). */
+export function messageDepth(message: TranscriptMessage): number {
+  const nested = message.meta?.nested as { depth?: number } | undefined;
+  return nested?.depth ?? 0;
+}
 
 /** Mutable working copy used while the engine advances inside `start`/`apply`. */
 export interface Work {
@@ -113,7 +156,15 @@ export function setCounter(state: ConversationState, agent: string, sender: stri
 /** Appends a message produced by the engine (adds the sequential index and the pending speaker choice). */
 export function emit(w: Work, message: TranscriptMessage): void {
   const meta: Record<string, unknown> = { ...message.meta };
-  if (w.flow.chat.type === 'sequential') meta.sequence_index = w.state.chatIndex;
+  const frame = currentFrame(w.state);
+  if (frame) {
+    // Inner messages are recorded in the transcript, marked, and never shown to the outer chat.
+    meta.nested = {
+      owner: frame.owner,
+      depth: nestingDepth(w.state),
+      chat_index: frame.plan[frame.position]?.entry ?? 0,
+    };
+  } else if (w.flow.chat.type === 'sequential') meta.sequence_index = w.state.chatIndex;
   if (w.state.reply?.selection) {
     meta.speaker_selection = w.state.reply.selection;
     delete w.state.reply.selection;

@@ -6,7 +6,7 @@ import { humanInputPrompt } from './human-input';
 import { replyPrompt, visibleMessages } from './prompt';
 import { executableTools, planTools } from './reply';
 import { manualSelectionPrompt, selectionPrompt } from './speaker-selection';
-import { lastMessage, type View } from './state';
+import { inGroupChat, lastMessage, type View } from './state';
 import { summaryLlm, summaryRequestMessages } from './summary';
 import { isTerminationMessage } from './termination';
 import { clientToolsPrompt } from './tools';
@@ -18,7 +18,11 @@ export function stepFor(view: View): Step {
     case 'model_reply': {
       const agent = agentOf(view.team, phase.agent);
       if (!agent.llm) throw new Error(`engine: agent "${agent.name}" has no llm`);
-      const messages = replyPrompt(view, agent, groupIntroduction(view.flow, view.team));
+      const messages = replyPrompt(
+        view,
+        agent,
+        inGroupChat(view) ? groupIntroduction(view.flow, view.team) : null,
+      );
       return {
         type: 'call_model',
         request: { agent: agent.name, llm: agent.llm, messages, tools: agent.tools, purpose: 'reply' },

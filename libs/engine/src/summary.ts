@@ -3,7 +3,8 @@ import { agentOf } from './agent-defaults';
 import { groupManager, groupSpec } from './group-chat';
 import { contextBlock, toPromptMessages, visibleMessages } from './prompt';
 import { hasNextSequentialChat, openSequentialChat } from './sequential';
-import type { View, Work } from './state';
+import { inGroupChat, nestingDepth, type View, type Work } from './state';
+import { nestedChatDone } from './nested-chat';
 import { currentPair } from './two-agent';
 
 /** AG2 `DEFAULT_SUMMARY_PROMPT`. */
@@ -23,7 +24,7 @@ interface SummaryPlan {
 }
 
 function summaryPlan(view: View): SummaryPlan {
-  if (view.flow.chat.type === 'group') {
+  if (inGroupChat(view)) {
     const chat = groupSpec(view.flow);
     const manager = groupManager(view.team);
     const initiator = agentOf(view.team, chat.initiator);
@@ -58,6 +59,8 @@ export function finishChat(w: Work, reason: TerminationReason): void {
 }
 
 export function chatDone(w: Work, reason: TerminationReason, summary: string): void {
+  // Any end of an inner chat (exit included) ends only that chat.
+  if (nestingDepth(w.state) > 0) return nestedChatDone(w, summary);
   // A human's `exit` ends the whole run, not only the current chat of a sequence.
   if (reason !== 'human_exit' && hasNextSequentialChat(w)) {
     w.state.summaries = [...w.state.summaries, summary];

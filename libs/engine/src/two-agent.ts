@@ -1,6 +1,7 @@
 import type { FlowSpec } from '@conclave/domain';
 import { agentOf } from './agent-defaults';
 import { finish } from './conversation';
+import { nestedPair } from './nested-chat';
 import { lastMessage, type ConversationState, type Work } from './state';
 import { isTerminationMessage } from './termination';
 
@@ -13,6 +14,8 @@ export interface PairChat {
 }
 
 export function currentPair(flow: FlowSpec, state: ConversationState): PairChat {
+  const inner = nestedPair(flow, state);
+  if (inner) return inner;
   const chat = flow.chat;
   if (chat.type === 'two_agent') {
     return {

@@ -42,6 +42,8 @@ export const AGENT_NODE_TYPES = {
   user: 'user_proxy',
   assistant: 'assistant',
   gpt_assistant: 'assistant',
+  /** Agentok's NestedChat node: an agent that answers with its nested chats (the edges it starts). */
+  nestedchat: 'conversable',
 } as const;
 export type AgentNodeType = keyof typeof AGENT_NODE_TYPES;
 

@@ -1,4 +1,5 @@
 import { parseFlowSpec } from '@conclave/domain';
+import { drive } from '@conclave/engine';
 import { convertAgentokFlow, DEFAULT_OPENAI_MODEL } from './convert-agentok-flow';
 import groupChatFlow from './fixtures/group-chat.json';
 import nestedChatFlow from './fixtures/nested-chat.json';
@@ -205,12 +206,59 @@ describe('convertAgentokFlow: Agentok fixtures', () => {
     });
   });
 
-  it('reports a nestedchat node by id and returns no flow', () => {
-    expect(convertAgentokFlow(nestedChatFlow)).toEqual({
-      flow: null,
-      errors: ["node nested-1: nested chats are not supported by Conclave's flow spec (sender: node 2)"],
-      warnings: [],
+  it('converts a nestedchat node into an agent with nested chats (trigger: its sender)', () => {
+    const result = convertAgentokFlow(nestedChatFlow);
+    expect(result.errors).toEqual([]);
+    expect(result.warnings).toEqual([
+      'edge enested-4: no message for inner chat 2 of nested chat nested-1, using "Continue."',
+    ]);
+    expect(result.flow!.chat).toEqual({ type: 'two_agent', initiator: 'User', recipient: 'Inner monologue' });
+    expect(result.flow!.agents[1]).toEqual({
+      name: 'Inner monologue',
+      type: 'conversable',
+      nested_chats: {
+        trigger: 'User',
+        chat_queue: [
+          { recipient: 'Thinker', max_turns: 2 },
+          { recipient: 'Critic', message: 'Continue.', summary_method: 'last_msg' },
+        ],
+      },
     });
+  });
+
+  it('the converted nested-chat flow runs (scripted models in place of gpt-4o)', () => {
+    const converted = convertAgentokFlow(nestedChatFlow).flow!;
+    const scripted = (reply: string) => ({ provider: 'scripted' as const, replies: [reply] });
+    const parsed = parseFlowSpec({
+      ...converted,
+      agents: converted.agents.map((a) =>
+        a.name === 'Thinker'
+          ? { ...a, llm: scripted('thought') }
+          : a.name === 'Critic'
+            ? { ...a, llm: scripted('TERMINATE') }
+            : a,
+      ),
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join('; '));
+    const result = drive(
+      parsed.flow,
+      { message: 'Think about it', seed: 1, history: [] },
+      {
+        // The owner (TERMINATE mode) is asked on the critic's TERMINATE ("" ends the inner chat), then the user.
+        human: ['', 'exit'],
+      },
+    );
+    expect(result.messages.map((m) => [m.sender, m.recipient, m.content])).toEqual([
+      ['User', 'Inner monologue', 'Think about it'],
+      ['Inner monologue', 'Thinker', 'Think about it'],
+      ['Thinker', 'Inner monologue', 'thought'],
+      ['Inner monologue', 'Thinker', ''],
+      ['Thinker', 'Inner monologue', 'thought'],
+      ['Inner monologue', 'Critic', 'Continue.\nContext: \nthought'],
+      ['Critic', 'Inner monologue', 'TERMINATE'],
+      ['Inner monologue', 'User', ''],
+    ]);
+    expect(result.step).toMatchObject({ type: 'end', reason: 'human_exit' });
   });
 
   it('reports each node of an unknown type by id and returns no flow', () => {
@@ -682,7 +730,7 @@ describe('convertAgentokFlow: nested chats and final validation', () => {
     const nested = { id: 'nc', type: 'nestedchat', data: {} };
     const result = convertAgentokFlow(userToAssistant([nested], [edge('nc', 'a')]));
     expect(result.errors).toEqual([
-      "node nc: nested chats are not supported by Conclave's flow spec (Agentok also requires exactly one upstream sender, found 0)",
+      'node nc: a nested chat needs exactly one upstream sender agent (its trigger), found 0',
     ]);
   });
 

@@ -30,7 +30,10 @@ import {
  *   an explicit model get no LLM (AG2's UserProxyAgent default) rather than a guessed one.
  * - Code execution (`enable_code_execution`, `code_execution_config`), the OpenAI Assistants API,
  *   Agentok tool ids on edges and special agent classes are not imported; each is a warning.
- * - Nested chats and unknown node types cannot be expressed; each is an error and no flow is returned.
+ * - A `nestedchat` node is an agent answering with nested chats (AG2 `register_nested_chats`): its
+ *   upstream sender is the trigger, its outgoing edges (in `nodes` order) the chat queue, each edge's
+ *   `max_turns` / `summary_method` / `message` that inner chat's. It gets an LLM only if it names a model.
+ * - Unknown node types cannot be expressed; each is an error and no flow is returned.
  *
  * Errors and warnings name the node or edge id, so the Studio user can find the culprit.
  */
@@ -51,6 +54,7 @@ export function convertAgentokFlow(
   }
   reportUnconvertibleNodes(graph, report);
   reportIgnoredFields(graph, report);
+  convertNestedChats(graph, agents, report);
 
   const chat = convertChat(graph, agents, takenNames, report);
   if (chat) reportAgentsOutsideChat(chat, agents, report);
@@ -79,7 +83,13 @@ const DEFAULT_FLOW_NAME = 'Imported Agentok flow';
 /** AG2's GroupChatManager default name, which is also what Agentok's generated code uses. */
 const DEFAULT_MANAGER_NAME = 'chat_manager';
 const MAX_NAME_LENGTH = 64;
-const AGENT_CLASSES = new Set(['ConversableAgent', 'AssistantAgent', 'UserProxyAgent', 'GPTAssistantAgent']);
+const AGENT_CLASSES = new Set([
+  'ConversableAgent',
+  'AssistantAgent',
+  'UserProxyAgent',
+  'GPTAssistantAgent',
+  'NestedChat',
+]);
 const SPEAKER_SELECTION_METHODS = ['auto', 'round_robin', 'random', 'manual'] as const;
 
 interface Report {
@@ -182,7 +192,7 @@ function convertAgent(
     spec.is_termination_msg = { type: 'contains', value: terminationMsg, case_sensitive: false };
   }
 
-  const llm = convertLlm(d, type !== 'user_proxy', at, report);
+  const llm = convertLlm(d, type !== 'user_proxy' && node.type !== 'nestedchat', at, report);
   if (llm !== undefined) spec.llm = llm;
 
   if (d.enable_code_execution === true || isRecord(d.code_execution_config)) {
@@ -238,22 +248,65 @@ function convertLlm(
 
 function reportUnconvertibleNodes(graph: Graph, report: Report): void {
   for (const node of graph.nodes) {
-    if (node.type === 'nestedchat') {
-      const touching = graph.edges.filter((e) => e.source === node.id || e.target === node.id);
-      touching.forEach((e) => graph.handled.add(e));
-      const senders = unique(touching.filter((e) => e.target === node.id).map((e) => e.source));
-      const detail =
-        senders.length === 1
-          ? `sender: node ${senders[0]}`
-          : `Agentok also requires exactly one upstream sender, found ${senders.length}`;
-      report.errors.push(
-        `node ${node.id}: nested chats are not supported by Conclave's flow spec (${detail})`,
-      );
-    } else if (!isAgentNode(node) && !['initializer', 'groupchat', 'note'].includes(node.type)) {
+    if (!isAgentNode(node) && !['initializer', 'groupchat', 'note'].includes(node.type)) {
       graph.edges
         .filter((e) => e.source === node.id || e.target === node.id)
         .forEach((e) => graph.handled.add(e));
       report.errors.push(`node ${node.id}: unsupported node type "${node.type}"`);
+    }
+  }
+}
+
+/**
+ * Each `nestedchat` node: the agents sending to it trigger it; the agents it points at, in `nodes`
+ * order, are its chat queue (the node is every inner chat's sender).
+ */
+function convertNestedChats(graph: Graph, agents: Map<string, ConvertedAgent>, report: Report): void {
+  for (const node of graph.nodes) {
+    if (node.type !== 'nestedchat') continue;
+    const at = `node ${node.id}`;
+    const owner = agents.get(node.id)!;
+    const incoming = graph.edges.filter((e) => e.target === node.id);
+    const senders = unique(incoming.map((e) => e.source)).filter((id) => agents.has(id));
+    if (senders.length !== 1) {
+      report.errors.push(
+        `${at}: a nested chat needs exactly one upstream sender agent (its trigger), found ${senders.length}`,
+      );
+    }
+    const queue: NonNullable<AgentSpecInput['nested_chats']>['chat_queue'] = [];
+    for (const target of graph.nodes) {
+      const edge = graph.edges.find((e) => e.source === node.id && e.target === target.id);
+      if (!edge || target.type === 'note') continue;
+      graph.handled.add(edge);
+      const recipient = agents.get(target.id);
+      if (!recipient || target.id === node.id) {
+        report.errors.push(`edge ${edge.id}: a nested chat's inner chat must go to another agent node`);
+        continue;
+      }
+      const options = readChatOptions(edge.data, `edge ${edge.id}`, report);
+      // AG2 silently skips a later inner chat without a message; the drawn chat should run.
+      if (queue.length > 0 && options.message === undefined) {
+        report.warnings.push(
+          `edge ${edge.id}: no message for inner chat ${queue.length + 1} of nested chat ${node.id}, ` +
+            `using "${DEFAULT_SEQUENTIAL_MESSAGE}"`,
+        );
+        options.message = DEFAULT_SEQUENTIAL_MESSAGE;
+      }
+      queue.push(
+        withoutUndefined({
+          recipient: recipient.spec.name,
+          message: options.message,
+          max_turns: options.max_turns,
+          summary_method: options.summary_method,
+        }),
+      );
+    }
+    if (queue.length === 0) {
+      report.errors.push(`${at}: a nested chat needs at least one inner chat (an edge to an agent)`);
+      continue;
+    }
+    if (senders.length === 1) {
+      owner.spec.nested_chats = { trigger: agents.get(senders[0])!.spec.name, chat_queue: queue };
     }
   }
 }
@@ -519,6 +572,11 @@ function reportAgentsOutsideChat(
   if (chat.type === 'two_agent') [chat.initiator, chat.recipient].forEach((n) => inChat.add(n));
   else if (chat.type === 'group') [chat.initiator, ...(chat.agents ?? [])].forEach((n) => inChat.add(n));
   else chat.chats.forEach((c) => [c.initiator, c.recipient].forEach((n) => inChat.add(n)));
+  // Inner chats of nested-chat agents take part through their owner.
+  for (const { spec } of agents.values()) {
+    if (!inChat.has(spec.name)) continue;
+    spec.nested_chats?.chat_queue.forEach((c) => inChat.add(c.recipient));
+  }
   for (const { nodeId, spec } of agents.values()) {
     if (!inChat.has(spec.name))
       report.warnings.push(`node ${nodeId}: agent "${spec.name}" takes no part in the chat`);
