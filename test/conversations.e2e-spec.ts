@@ -10,7 +10,8 @@ describe('conversations', () => {
   let a: TestAccount;
 
   beforeAll(async () => {
-    t = await startTestApi();
+    // The fake model and tool servers are on loopback, which the egress policy refuses unless allowed.
+    t = await startTestApi({ EGRESS_ALLOWED_HOSTS: '127.0.0.1' });
     a = await t.account();
   });
   afterAll(() => t?.close());

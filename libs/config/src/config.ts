@@ -38,6 +38,11 @@ const EnvSchema = z.object({
   LLM_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   LLM_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** A streamed model reply that sends nothing for this long fails (a slow-drip server holds a slot otherwise). */
+  LLM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  TOOL_MAX_CALLS_PER_REPLY: z.coerce.number().int().min(1).max(1000).default(16),
+  TOOL_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_048_576),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -90,7 +95,10 @@ export interface AppConfig {
     secrets: Record<string, string>;
     retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
     timeoutMs: number;
+    idleTimeoutMs: number;
   };
+  /** HTTP tools: calls per model reply, calls in flight per reply, response body cap. */
+  tools: { maxCallsPerReply: number; concurrency: number; maxResponseBytes: number };
   seedDemo: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   rateLimitPerMinute: number;
@@ -154,6 +162,12 @@ export function loadConfig(
       secrets,
       retry: { attempts: e.LLM_RETRY_ATTEMPTS, baseDelayMs: e.LLM_RETRY_BASE_MS, maxDelayMs: 10_000 },
       timeoutMs: e.LLM_TIMEOUT_MS,
+      idleTimeoutMs: e.LLM_IDLE_TIMEOUT_MS,
+    },
+    tools: {
+      maxCallsPerReply: e.TOOL_MAX_CALLS_PER_REPLY,
+      concurrency: e.TOOL_CONCURRENCY,
+      maxResponseBytes: e.TOOL_MAX_RESPONSE_BYTES,
     },
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,

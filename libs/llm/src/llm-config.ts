@@ -7,9 +7,16 @@ export interface LlmConfig {
     baseUrl?: string;
     /** Default key when a flow's llm has no `api_key_ref`. */
     apiKey?: string;
-    /** Time to wait for the server's response headers, per attempt. Default 120 s. */
+    /** Deadline of one attempt, streamed body included. Default 120 s. */
     timeoutMs?: number;
+    /** Longest silence between two chunks of a streamed body. Default: `timeoutMs`. */
+    idleTimeoutMs?: number;
   };
+  /**
+   * The fetch HTTP providers use: the egress policy's (`@conclave/egress`), which refuses private
+   * targets and enforces the deadlines above. Unset → the global fetch (unit tests only).
+   */
+  fetch?: typeof fetch;
   /** Named secrets that a flow's `api_key_ref` refers to; flows never hold keys themselves. */
   secrets: Record<string, string>;
   retry: RetryPolicy;

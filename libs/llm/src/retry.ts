@@ -1,3 +1,4 @@
+import { findEgressError } from '@conclave/egress';
 import { abortableSleep } from './abort';
 import { isAbortError, ModelCallAbortedError, ModelProviderError } from './errors';
 
@@ -44,6 +45,8 @@ export function errorStatus(err: unknown): number | undefined {
 
 /** Network errors, timeouts, 408, 429 and 5xx are retried; other 4xx and programming errors are not. */
 export function isTransientError(err: unknown): boolean {
+  // A refused target stays refused, and a reply that broke a size or time limit would break it again.
+  if (findEgressError(err)) return false;
   const status = errorStatus(err);
   if (status !== undefined) return status === 408 || status === 429 || status >= 500;
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
@@ -70,7 +73,9 @@ export function backoffDelay(
 
 /** A one-line cause with any secret removed (provider error bodies sometimes echo part of the key). */
 export function describeError(err: unknown, secrets: readonly string[] = []): string {
-  let text = err instanceof Error ? err.message : String(err);
+  // The SDK wraps fetch failures as "Connection error."; the egress policy's message says what happened.
+  const egress = findEgressError(err);
+  let text = egress ? egress.message : err instanceof Error ? err.message : String(err);
   const code = causeCode(err);
   if (code && !text.includes(code)) text = `${text} (${code})`;
   for (const secret of secrets) if (secret.length >= 4) text = text.split(secret).join('***');

@@ -1,4 +1,5 @@
 import type { AppConfig } from '@conclave/config';
+import { createEgress } from '@conclave/egress';
 import { engine } from '@conclave/engine';
 import { createModelInvoker } from '@conclave/llm';
 import type { Database } from '@conclave/persistence';
@@ -16,13 +17,25 @@ export function createRunExecutor(
   options: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner'> = {},
 ): RunExecutor {
   const models = createModelInvoker({
-    openai: { ...config.llm.openai, timeoutMs: config.llm.timeoutMs },
+    openai: {
+      ...config.llm.openai,
+      timeoutMs: config.llm.timeoutMs,
+      idleTimeoutMs: config.llm.idleTimeoutMs,
+    },
     secrets: config.llm.secrets,
     retry: config.llm.retry,
+    // The model deadline covers the whole call, streamed body included, plus an idle-chunk limit.
+    fetch: createEgress({
+      ...config.egress,
+      timeoutMs: config.llm.timeoutMs,
+      idleTimeoutMs: config.llm.idleTimeoutMs,
+    }).fetch,
   });
   return new RunExecutor(db, engine, models, bus, {
     leaseMs: config.leaseMs,
     secrets: config.llm.secrets,
+    toolFetch: createEgress({ ...config.egress, maxResponseBytes: config.tools.maxResponseBytes }).fetch,
+    toolLimits: { maxCallsPerReply: config.tools.maxCallsPerReply, concurrency: config.tools.concurrency },
     credits: { rule: config.credits.rule, perUnit: config.credits.perUnit },
     ...options,
   });

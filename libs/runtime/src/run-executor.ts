@@ -20,13 +20,16 @@ import {
   type RunEnd,
 } from '@conclave/persistence';
 import { type EventBus, toEnvelope } from '@conclave/realtime';
-import { HttpToolRunner } from './http-tool-runner';
+import { type HttpToolLimits, HttpToolRunner } from './http-tool-runner';
 
 export interface RunExecutorOptions {
   leaseMs: number;
   /** Identifies this process in leases (host:pid:random). */
   owner?: string;
   secrets: Record<string, string>;
+  /** The egress policy's fetch for HTTP tools (unset → global fetch, unit tests only). */
+  toolFetch?: typeof fetch;
+  toolLimits?: HttpToolLimits;
   log?: (message: string) => void;
   /** Called after each committed step: lets tests and metrics observe progress. */
   onStep?: (runId: string) => void;
@@ -66,7 +69,7 @@ export class RunExecutor {
   ) {
     this.owner = options.owner ?? `${process.pid}:${randomUUID().slice(0, 8)}`;
     this.runs = new RunsRepository(db);
-    this.tools = new HttpToolRunner(options.secrets);
+    this.tools = new HttpToolRunner(options.toolFetch ?? fetch, options.toolLimits);
     this.unsubscribe = bus.subscribe((message) => {
       if (message.kind === 'cancel') this.inFlight.get(message.runId)?.abort(new CancelledError('cancelled'));
     });
@@ -175,7 +178,14 @@ export class RunExecutor {
           break;
         }
         case 'call_tools': {
-          const results = await this.tools.run(step.calls, ctx.signal);
+          const results = await this.tools.run(step.calls, {
+            signal: ctx.signal,
+            secret: async (name) => {
+              const value = this.options.secrets[name];
+              if (value === undefined) throw new Error(`secret ${name} is not configured.`);
+              return value;
+            },
+          });
           this.throwIfAborted(ctx);
           state = await this.commit(
             ctx,

@@ -24,7 +24,10 @@ export function createOpenAiChatModel(spec: OpenAiLlmSpec, config: LlmConfig): C
     temperature: spec.temperature,
     maxTokens: spec.max_tokens,
     apiKey: resolveApiKey(spec, config),
-    configuration: { baseURL: spec.base_url ?? config.openai.baseUrl },
+    configuration: {
+      baseURL: spec.base_url ?? config.openai.baseUrl,
+      ...(config.fetch ? { fetch: config.fetch } : {}),
+    },
     maxRetries: 0,
     timeout: config.openai.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     streamUsage: true,

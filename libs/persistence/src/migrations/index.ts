@@ -3,4 +3,8 @@ import { CreditsUsage1764100000000 } from './1764100000000-credits-usage';
 import { CommitStepFunction1764200000000 } from './1764200000000-commit-step-function';
 
 /** Every migration in order; run on start-up. */
-export const MIGRATIONS = [InitialSchema1764000000000, CreditsUsage1764100000000, CommitStepFunction1764200000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  CreditsUsage1764100000000,
+  CommitStepFunction1764200000000,
+];
