@@ -71,6 +71,8 @@ const EnvSchema = z.object({
     .optional(),
   EGRESS_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(10_485_760),
   EGRESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** An operator's claim on a chat lapses after this long without the operator acting on it. */
+  CLAIM_IDLE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
 });
 
 export interface AppConfig {
@@ -89,6 +91,8 @@ export interface AppConfig {
   workerConcurrency: number;
   queuePrefix: string;
   shutdownGraceMs: number;
+  /** Idle time after which an operator's claim on a chat expires (issue 14). */
+  claimIdleMs: number;
   llm: {
     openai: { baseUrl?: string; apiKey?: string };
     /** Named secrets for `api_key_ref` and HTTP tool headers: env CONCLAVE_SECRET_<NAME>. */
@@ -157,6 +161,7 @@ export function loadConfig(
     workerConcurrency: e.WORKER_CONCURRENCY,
     queuePrefix: e.CONCLAVE_QUEUE_PREFIX,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    claimIdleMs: e.CLAIM_IDLE_MS,
     llm: {
       openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY },
       secrets,

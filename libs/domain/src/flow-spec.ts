@@ -155,6 +155,13 @@ export const AgentSpec = strictObject({
   tools: z.array(ToolSpec).max(64).default([]),
   /** Answer a matching sender by running these inner chats and replying with the last one's summary. */
   nested_chats: NestedChats.optional(),
+  /** Seconds a question from this agent may wait before `input.overdue` is emitted (operators' SLA). */
+  input_sla_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24 * 3600)
+    .optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpec>;
 

@@ -9,3 +9,4 @@ export * from './repositories/events.repository';
 export * from './repositories/flows.repository';
 export * from './repositories/idempotency.repository';
 export * from './repositories/runs.repository';
+export * from './repositories/claims.repository';

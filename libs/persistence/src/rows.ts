@@ -48,6 +48,16 @@ export interface ChatRow {
   active_run_id: string | null;
   last_seq: number;
   message_count: number;
+  /** The operator's hold (issue 14): key id and name; past `claim_expires_at` it no longer counts. */
+  claim_key_id: string | null;
+  claim_name: string | null;
+  claimed_at: Date | null;
+  claim_expires_at: Date | null;
+  /** When the chat last began waiting for human input (meaningful while it waits). */
+  waiting_since: Date | null;
+  /** The asking agent's `input_sla_seconds` deadline, and when `input.overdue` was written. */
+  input_due_at: Date | null;
+  input_overdue_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }

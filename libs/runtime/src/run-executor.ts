@@ -203,6 +203,7 @@ export class RunExecutor {
             state,
             request: step.request,
             expiresAt,
+            inputSlaSeconds: flow.agents.find((a) => a.name === step.request.agent)?.input_sla_seconds,
           });
           this.publish(ctx, events);
           return 'waiting';

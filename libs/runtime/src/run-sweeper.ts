@@ -1,4 +1,4 @@
-import { RunsRepository, type Database } from '@conclave/persistence';
+import { ClaimsRepository, RunsRepository, type Database, type SweptChat } from '@conclave/persistence';
 import type { EventBus } from '@conclave/realtime';
 import { toEnvelope } from '@conclave/realtime';
 import type { RunDispatcher } from './run-dispatcher';
@@ -6,12 +6,14 @@ import type { RunDispatcher } from './run-dispatcher';
 /**
  * Postgres is the truth, the dispatcher only a messenger: the sweeper re-dispatches runs that are
  * queued or whose lease expired (a killed worker, a lost or flushed queue job) and ends runs whose
- * input request expired. Safe to run in every process: claiming is a conditional update.
+ * input request expired. It also expires idle operator claims and writes `input.overdue` for
+ * questions past their agent's SLA. Safe to run in every process: each change is a conditional update.
  */
 export class RunSweeper {
   private timer: NodeJS.Timeout | null = null;
   private sweeping = false;
   private readonly runs: RunsRepository;
+  private readonly claims: ClaimsRepository;
 
   constructor(
     private readonly db: Database,
@@ -20,6 +22,7 @@ export class RunSweeper {
     private readonly options: { intervalMs: number; log?: (message: string) => void },
   ) {
     this.runs = new RunsRepository(db);
+    this.claims = new ClaimsRepository(db);
   }
 
   start(): void {
@@ -55,6 +58,8 @@ export class RunSweeper {
         });
         if (finished.promoted) await this.dispatcher.dispatch(finished.promoted.id, finished.promoted);
       }
+      const swept = [...(await this.claims.expireClaims(500)), ...(await this.claims.markOverdue(500))];
+      for (const chat of swept) this.publish(chat);
       return { redispatched: stale.length, expired: expired.length };
     } catch (err) {
       this.options.log?.(`sweep failed: ${(err as Error).message}`);
@@ -62,5 +67,9 @@ export class RunSweeper {
     } finally {
       this.sweeping = false;
     }
+  }
+
+  private publish({ accountId, chatId, events }: SweptChat): void {
+    this.bus.publish({ kind: 'events', accountId, chatId, events: events.map(toEnvelope) });
   }
 }

@@ -1,7 +1,14 @@
-import { messageEventData, type ChatRow, type MessageRow, type RunRow } from '@conclave/persistence';
+import {
+  activeClaim,
+  messageEventData,
+  type ChatRow,
+  type MessageRow,
+  type RunRow,
+} from '@conclave/persistence';
 
 /** Chats as the API returns them: Agentok's fields first, then ours. Internal counters stay inside. */
 export function toChatDto(chat: ChatRow) {
+  const waiting = chat.status === 'wait_for_human_input';
   return {
     id: chat.id,
     name: chat.name,
@@ -17,6 +24,11 @@ export function toChatDto(chat: ChatRow) {
     termination_reason: chat.termination_reason,
     active_run_id: chat.active_run_id,
     last_seq: chat.last_seq,
+    // Operators (issue 14): who holds the chat, since when it waits, and whether its SLA passed.
+    claim: activeClaim(chat),
+    waiting_since: waiting ? chat.waiting_since : null,
+    input_due_at: waiting ? chat.input_due_at : null,
+    input_overdue: waiting && chat.input_overdue_at !== null,
     created_at: chat.created_at,
     updated_at: chat.updated_at,
   };

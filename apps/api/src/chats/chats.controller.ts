@@ -84,7 +84,20 @@ export class ChatsController {
     @Body(new ZodPipe(InputBody)) answer: InputBody,
     @Query(new ZodPipe(WaitQuery)) q: WaitQuery,
   ) {
-    return this.chats.answerInput(p, id, answer, { wait: q.wait });
+    return this.chats.answerInput(p, id, answer, { wait: q.wait, asOperator: true });
+  }
+
+  /** Operators (issue 14): hold the chat so other keys' input is refused with 409 until released or idle. */
+  @Post(':id/claim')
+  @HttpCode(200)
+  async claim(@CurrentPrincipal() p: Principal, @Param('id', chatId) id: string) {
+    return toChatDto(await this.chats.claim(p, id));
+  }
+
+  @Post(':id/release')
+  @HttpCode(200)
+  async release(@CurrentPrincipal() p: Principal, @Param('id', chatId) id: string) {
+    return toChatDto(await this.chats.release(p, id));
   }
 
   @Post([':id/cancel', ':id/abort'])

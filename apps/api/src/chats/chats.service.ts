@@ -4,7 +4,10 @@ import { conflict, DomainError, isUuid, notFound } from '@conclave/domain';
 import type { Principal } from '@conclave/auth';
 import {
   ChatsRepository,
+  ClaimsRepository,
   decodeChatCursor,
+  type ChatOrder,
+  type ClaimHolder,
   FlowsRepository,
   RunsRepository,
   type ChatRow,
@@ -31,6 +34,7 @@ export class ChatsService {
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(RUN_DISPATCHER) private readonly dispatcher: RunDispatcher,
     private readonly chats: ChatsRepository,
+    private readonly claims: ClaimsRepository,
     private readonly flows: FlowsRepository,
     private readonly runs: RunsRepository,
     private readonly waiter: ChatWaiter,
@@ -58,11 +62,16 @@ export class ChatsService {
     return chat;
   }
 
-  async list(principal: Principal, query: { status?: string; cursor?: string; limit: number }) {
+  async list(
+    principal: Principal,
+    query: { status?: string; order?: ChatOrder; name?: string; cursor?: string; limit: number },
+  ) {
     const cursor = query.cursor ? decodeChatCursor(query.cursor) : undefined;
     if (cursor === null) throw new DomainError('invalid', 'cursor is not valid');
     const page = await this.chats.list(principal.accountId, {
       status: query.status,
+      order: query.order,
+      nameContains: query.name?.trim() || undefined,
       cursor,
       limit: query.limit,
     });
@@ -112,12 +121,25 @@ export class ChatsService {
     return this.respond(principal, chatId, result.run.id, result.chat.message_count, options.wait);
   }
 
-  async answerInput(principal: Principal, chatId: string, answer: PendingAnswer, options: { wait: boolean }) {
+  /**
+   * Answers the pending input request. `asOperator` (the native `/input` route): another operator's
+   * live claim refuses it with 409 naming the holder, and the holder's own answer renews the claim.
+   */
+  async answerInput(
+    principal: Principal,
+    chatId: string,
+    answer: PendingAnswer,
+    options: { wait: boolean; asOperator?: boolean },
+  ) {
     await this.admission.admit(principal.accountId);
-    const result = await this.runs.answer(principal.accountId, chatId, answer);
+    const operator = options.asOperator
+      ? { keyId: principal.keyId, claimIdleMs: this.config.claimIdleMs }
+      : undefined;
+    const result = await this.runs.answer(principal.accountId, chatId, answer, operator);
     if (!result.ok) {
       await this.admission.release(principal.accountId);
       if (result.reason === 'not_found') throw notFound('Chat');
+      if (result.reason === 'claimed') throw claimedBy(result.holder);
       if (result.reason === 'wrong_kind')
         throw new DomainError(
           'invalid',
@@ -153,6 +175,26 @@ export class ChatsService {
     return { chat: await this.get(principal, chatId), cancelled: true };
   }
 
+  /** An operator takes the chat (issue 14): until released or idle for CLAIM_IDLE_MS, only they answer it. */
+  async claim(principal: Principal, chatId: string): Promise<ChatRow> {
+    const result = await this.claims.claim(
+      principal.accountId,
+      chatId,
+      principal.keyId,
+      this.config.claimIdleMs,
+    );
+    if (!result.ok) throw result.reason === 'not_found' ? notFound('Chat') : claimedBy(result.holder);
+    this.publish(principal.accountId, chatId, result.events);
+    return result.chat;
+  }
+
+  async release(principal: Principal, chatId: string): Promise<ChatRow> {
+    const result = await this.claims.release(principal.accountId, chatId, principal.keyId);
+    if (!result.ok) throw result.reason === 'not_found' ? notFound('Chat') : claimedBy(result.holder);
+    this.publish(principal.accountId, chatId, result.events);
+    return result.chat;
+  }
+
   async messages(principal: Principal, chatId: string, query: { after: number; limit: number }) {
     await this.get(principal, chatId);
     const rows = await this.chats.messages(chatId, query);
@@ -184,4 +226,12 @@ export class ChatsService {
     if (events.length)
       this.bus.publish({ kind: 'events', accountId, chatId, events: events.map(toEnvelope) });
   }
+}
+
+/** 409 naming the operator who holds the chat, and until when (their claim renews while they act). */
+function claimedBy(holder: ClaimHolder): DomainError {
+  return conflict(
+    `Chat is claimed by ${holder.operator} until ${holder.expires_at}; ask them to release it, or wait`,
+    { claimed_by: holder },
+  );
 }

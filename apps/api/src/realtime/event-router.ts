@@ -5,10 +5,13 @@ import type { ChatFeed } from './chat-feed';
 
 export type AccountStatusListener = (envelope: EventEnvelope) => void;
 
+/** What an account-wide subscriber (an operator's inbox) receives: status, claims and overdue questions. */
+export const ACCOUNT_EVENT_TYPES = new Set(['chat.status', 'chat.claimed', 'chat.released', 'input.overdue']);
+
 /**
  * This API instance's single listener on the event bus: hands each chat's events to the local feeds
- * (socket.io subscriptions, SSE responses) of that chat, and `chat.status` events to the account-wide
- * listeners. In queue mode the bus is Redis pub/sub, so events committed by a worker or another API
+ * (socket.io subscriptions, SSE responses) of that chat, and `chat.status`, claim and
+ * `input.overdue` events to the account-wide listeners. In queue mode the bus is Redis pub/sub, so events committed by a worker or another API
  * instance reach every instance's subscribers. Delivery never awaits a client.
  */
 @Injectable()
@@ -47,7 +50,7 @@ export class EventRouter implements OnModuleDestroy {
       this.each(this.feeds.get(message.chatId), (feed) => feed.deliver(message.events));
       const listeners = this.accounts.get(message.accountId);
       if (listeners) {
-        const statuses = message.events.filter((e) => e.type === 'chat.status');
+        const statuses = message.events.filter((e) => ACCOUNT_EVENT_TYPES.has(e.type));
         for (const status of statuses) this.each(listeners, (listener) => listener(status));
       }
     } else if (message.kind === 'delta') {

@@ -33,7 +33,8 @@ export type SubscribeAck =
  * socket.io protocol of DESIGN.md §6. Connect with `auth: {apiKey}` (or the X-API-Key /
  * Authorization header); then `subscribe {chat_id, after_seq?}` → every persisted event with
  * seq > after_seq on `event`, then live ones, no gap and no duplicate; the ack carries the last seq
- * sent by the replay. `subscribe_account` → `chat.status` events of all the account's chats.
+ * sent by the replay. `subscribe_account` → `chat.status`, `chat.claimed`, `chat.released` and
+ * `input.overdue` events of all the account's chats.
  */
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -126,7 +127,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return { ok: true, chat_id: chatId, subscribed: false };
   }
 
-  /** Operator consoles: status changes of every chat of the account, live only (no account-wide seq). */
+  /** Operator consoles: status, claim and overdue events of every chat of the account, live only (no account-wide seq). */
   @SubscribeMessage('subscribe_account')
   subscribeAccount(@ConnectedSocket() socket: Socket) {
     const connection = this.connections.get(socket.id);

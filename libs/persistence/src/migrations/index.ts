@@ -1,10 +1,12 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { CreditsUsage1764100000000 } from './1764100000000-credits-usage';
 import { CommitStepFunction1764200000000 } from './1764200000000-commit-step-function';
+import { OperatorClaims1765400000000 } from './1765400000000-operator-claims';
 
 /** Every migration in order; run on start-up. */
 export const MIGRATIONS = [
   InitialSchema1764000000000,
   CreditsUsage1764100000000,
   CommitStepFunction1764200000000,
+  OperatorClaims1765400000000,
 ];

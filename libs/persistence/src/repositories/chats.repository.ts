@@ -12,6 +12,8 @@ export interface NewChat {
   metadata?: Record<string, unknown>;
 }
 
+export type ChatOrder = 'created_at' | 'waiting_since';
+
 export interface ChatPage {
   items: ChatRow[];
   nextCursor: string | null;
@@ -60,30 +62,49 @@ export class ChatsRepository {
     return row ?? null;
   }
 
-  /** Newest first; the cursor is opaque (created_at + id of the last item). */
+  /**
+   * Newest first, or — `order: 'waiting_since'` — the chats waiting for human input, longest waiting
+   * first (the operators' inbox). `nameContains` matches the name case-insensitively. The cursor is
+   * opaque: the sort key and id of the last item.
+   */
   async list(
     accountId: string,
-    options: { status?: string; cursor?: { createdAt: Date; id: string }; limit: number },
+    options: {
+      status?: string;
+      order?: ChatOrder;
+      nameContains?: string;
+      cursor?: { createdAt: Date; id: string };
+      limit: number;
+    },
   ): Promise<ChatPage> {
+    const waiting = options.order === 'waiting_since';
     const params: unknown[] = [accountId, options.limit + 1];
     let where = `account_id = $1`;
-    if (options.status) {
-      params.push(options.status);
+    const status = waiting ? 'wait_for_human_input' : options.status;
+    if (status) {
+      params.push(status);
       where += ` AND status = $${params.length}`;
     }
+    if (options.nameContains) {
+      params.push(`%${options.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where += ` AND name ILIKE $${params.length}`;
+    }
+    const key = waiting ? 'waiting_since' : 'created_at';
     if (options.cursor) {
       params.push(options.cursor.createdAt, options.cursor.id);
-      where += ` AND (created_at, id) < ($${params.length - 1}, $${params.length})`;
+      where += ` AND (${key}, id) ${waiting ? '>' : '<'} ($${params.length - 1}, $${params.length})`;
     }
+    const direction = waiting ? 'ASC' : 'DESC';
     const rows = await this.db.query<ChatRow>(
-      `SELECT * FROM chats WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      `SELECT * FROM chats WHERE ${where} ORDER BY ${key} ${direction}, id ${direction} LIMIT $2`,
       params,
     );
     const items = rows.slice(0, options.limit);
     const last = items[items.length - 1];
+    const lastKey = last ? (waiting ? last.waiting_since : last.created_at) : null;
     const nextCursor =
-      rows.length > options.limit && last
-        ? Buffer.from(`${last.created_at.toISOString()}|${last.id}`).toString('base64url')
+      rows.length > options.limit && last && lastKey
+        ? Buffer.from(`${lastKey.toISOString()}|${last.id}`).toString('base64url')
         : null;
     return { items, nextCursor };
   }

@@ -10,6 +10,7 @@ import {
 import type { Database, Sql } from '../database';
 import { isUniqueViolation } from '../database';
 import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } from '../rows';
+import { activeClaim, type ClaimHolder } from './claims.repository';
 import { EventsRepository, type NewEvent } from './events.repository';
 
 /** Thrown when a worker commits a step of a run whose lease it no longer holds. */
@@ -37,7 +38,14 @@ export type AnswerResult =
   | { ok: true; chat: ChatRow; run: RunRow; events: EventRow[] }
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'not_waiting'; status: ChatStatus }
-  | { ok: false; reason: 'wrong_kind'; expected: string };
+  | { ok: false; reason: 'wrong_kind'; expected: string }
+  | { ok: false; reason: 'claimed'; holder: ClaimHolder };
+
+/** The operator answering (issue 14): another key's live claim refuses the answer; the holder's renews. */
+export interface AnsweringOperator {
+  keyId: string;
+  claimIdleMs: number;
+}
 
 export type EnqueueRunResult =
   | { ok: true; started: boolean; chat: ChatRow; run: RunRow; events: EventRow[] }
@@ -160,13 +168,21 @@ export class RunsRepository {
   }
 
   /** wait_for_human_input → running; the answer is stored on the run for the next job to apply. */
-  async answer(accountId: string, chatId: string, answer: PendingAnswer): Promise<AnswerResult> {
+  async answer(
+    accountId: string,
+    chatId: string,
+    answer: PendingAnswer,
+    operator?: AnsweringOperator,
+  ): Promise<AnswerResult> {
     return this.db.transaction(async (tx) => {
       const [current] = await tx.query<ChatRow>(
         `SELECT * FROM chats WHERE id = $1 AND account_id = $2 FOR UPDATE`,
         [chatId, accountId],
       );
       if (!current) return { ok: false as const, reason: 'not_found' as const };
+      const holder = operator ? activeClaim(current) : null;
+      if (holder && holder.key_id !== operator?.keyId)
+        return { ok: false as const, reason: 'claimed' as const, holder };
       if (current.status !== 'wait_for_human_input' || !current.active_run_id)
         return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
       const expected = current.input_request?.kind === 'tool_outputs' ? 'tool_outputs' : 'text';
@@ -178,8 +194,11 @@ export class RunsRepository {
       );
       if (!run) return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
       const [chat] = await tx.query<ChatRow>(
-        `UPDATE chats SET status = 'running', input_request = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
-        [chatId],
+        `UPDATE chats SET status = 'running', input_request = NULL, updated_at = now(),
+           claim_expires_at = CASE WHEN claim_key_id = $2 THEN now() + $3 * interval '1 millisecond'
+                                   ELSE claim_expires_at END
+         WHERE id = $1 RETURNING *`,
+        [chatId, holder ? operator?.keyId : null, operator?.claimIdleMs ?? 0],
       );
       const events = await EventsRepository.append(tx, chatId, [
         {
@@ -296,6 +315,8 @@ export class RunsRepository {
     state: Record<string, unknown>;
     request: InputRequest;
     expiresAt: Date | null;
+    /** The asking agent's `input_sla_seconds`: past it the sweeper writes `input.overdue`. */
+    inputSlaSeconds?: number | null;
   }): Promise<EventRow[]> {
     return this.db.transaction(async (tx) => {
       const { count } = await tx.execute(
@@ -307,8 +328,11 @@ export class RunsRepository {
       if (count === 0) throw new LeaseLostError(args.run.id);
       const request = { ...args.request, expires_at: args.expiresAt?.toISOString() ?? null };
       await tx.query(
-        `UPDATE chats SET status = 'wait_for_human_input', input_request = $2, updated_at = now() WHERE id = $1`,
-        [args.run.chat_id, JSON.stringify(request)],
+        `UPDATE chats SET status = 'wait_for_human_input', input_request = $2, updated_at = now(),
+           waiting_since = date_trunc('milliseconds', now()), input_overdue_at = NULL,
+           input_due_at = CASE WHEN $3::int IS NULL THEN NULL ELSE now() + $3::int * interval '1 second' END
+         WHERE id = $1`,
+        [args.run.chat_id, JSON.stringify(request), args.inputSlaSeconds ?? null],
       );
       return EventsRepository.append(tx, args.run.chat_id, [
         { type: 'input.requested', data: { run_id: args.run.id, input_request: request } },

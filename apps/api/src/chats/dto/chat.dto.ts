@@ -91,10 +91,19 @@ export const SendQuery = z
 export const ListChatsQuery = z
   .object({
     status: z.enum(CHAT_STATUSES).optional(),
+    /** `waiting_since`: chats waiting for human input, longest waiting first (the operators' inbox). */
+    order: z.enum(['created_at', 'waiting_since']).default('created_at'),
+    /** Case-insensitive substring of the chat's name. */
+    name: z.string().max(200).optional(),
     cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
-  .loose();
+  .loose()
+  .refine((q) => q.order !== 'waiting_since' || !q.status || q.status === 'wait_for_human_input', {
+    message:
+      'order=waiting_since lists chats waiting for input: status must be wait_for_human_input or absent',
+    path: ['status'],
+  });
 
 export const ListMessagesQuery = z
   .object({
