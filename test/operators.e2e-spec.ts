@@ -22,6 +22,20 @@ async function waitingChat(account: TestAccount, flowId: string, name = 'c', mes
   return created.body.id as string;
 }
 
+/** A person in the loop whose questions are overdue after one second. */
+const slaFlow = () => ({
+  name: 'sla',
+  agents: [
+    { name: 'user', type: 'user_proxy' as const, human_input_mode: 'ALWAYS' as const, input_sla_seconds: 1 },
+    {
+      name: 'assistant',
+      type: 'assistant' as const,
+      llm: { provider: 'scripted' as const, replies: ['Need a person'] },
+    },
+  ],
+  chat: { type: 'two_agent' as const, initiator: 'user', recipient: 'assistant' },
+});
+
 /** Operators' API: claim/release (409 naming the holder, expiry), the inbox listing and input.overdue. */
 describe('operators: claims, inbox and input SLA (embedded mode)', () => {
   let t: TestApi;
@@ -163,14 +177,7 @@ describe('operators: claims, inbox and input SLA (embedded mode)', () => {
   });
 
   it('input.overdue: a question past its agent’s input_sla_seconds is announced once and marked', async () => {
-    const flow = await a.createFlow({
-      name: 'sla',
-      agents: [
-        { name: 'user', type: 'user_proxy', human_input_mode: 'ALWAYS', input_sla_seconds: 1 },
-        { name: 'assistant', type: 'assistant', llm: { provider: 'scripted', replies: ['Need a person'] } },
-      ],
-      chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant' },
-    });
+    const flow = await a.createFlow(slaFlow());
     const id = await waitingChat(a, flow);
     const events = await inbox.until((es) => es.some((e) => e.chat_id === id && e.type === 'input.overdue'));
     const overdue = events.find((e) => e.chat_id === id && e.type === 'input.overdue');
@@ -225,14 +232,7 @@ describe('operators in queue mode: two workers sweep, input.overdue is written o
   afterAll(() => q?.close());
 
   it('fires once across workers and reaches the account subscriber through the bus', async () => {
-    const flow = await a.createFlow({
-      name: 'sla',
-      agents: [
-        { name: 'user', type: 'user_proxy', human_input_mode: 'ALWAYS', input_sla_seconds: 1 },
-        { name: 'assistant', type: 'assistant', llm: { provider: 'scripted', replies: ['Need a person'] } },
-      ],
-      chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant' },
-    });
+    const flow = await a.createFlow(slaFlow());
     const inbox = await connectRealtime(q.api.url, a.key);
     try {
       await inbox.socket.timeout(10_000).emitWithAck('subscribe_account');
