@@ -35,9 +35,10 @@ export async function startProcess(
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 30_000,
+  options: { cwd?: string } = {},
 ): Promise<AppProcess> {
   const child = spawn(process.execPath, [main], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,36 +1,54 @@
 import { generateApiKey } from '@conclave/auth';
-import { loadConfig } from '@conclave/config';
+import { describeStartupError, loadConfig } from '@conclave/config';
 import { AccountsRepository, Database } from '@conclave/persistence';
+import { DEMO_EMAIL } from './accounts/demo-seed';
+import { chooseKeyAccount } from './accounts/key-account';
 import { resolveDatabase } from './database-url';
 
-const USAGE = `Usage: npm run cli -- keys:create [--email you@example.com] [--name default] [--plan free|starter|standard|pro]
-Creates the account when it does not exist, then an API key, and prints the key once.`;
+const USAGE = `Usage: npm run cli -- keys:create [--email you@example.com] [--name cli] [--plan free|starter|standard|pro]
+Prints a new API key, once. Without --email the key is for the demo account (embedded start) or the
+only account there is; --email picks an account, and creates it (empty) when it does not exist.
+Uses DATABASE_URL, or the embedded Postgres in DATA_DIR (the running server's, or started for the command).`;
 
 /** Bootstrap commands that need no API key (the first key has to come from somewhere). */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== 'keys:create') {
     process.stderr.write(`${USAGE}\n`);
-    return command ? 2 : 0;
+    return command && command !== '--help' ? 2 : 0;
   }
   const options = parseOptions(rest);
   const config = loadConfig();
   const database = await resolveDatabase(config, (line) => process.stderr.write(`${line}\n`));
-  const db = new Database(database.url, { poolSize: 2 });
+  const db = new Database(database.url, { poolSize: 2, applicationName: 'conclave-cli' });
   try {
     await db.connect();
     await db.migrate();
     const accounts = new AccountsRepository(db);
-    const email = options.email ?? 'admin@conclave.local';
+    const known = new Set<string>();
+    if (options.email && (await accounts.findByEmail(options.email))) known.add(options.email);
+    if (await accounts.findByEmail(DEMO_EMAIL)) known.add(DEMO_EMAIL);
+    for (const account of await accounts.list(11)) known.add(account.email);
+
+    const choice = chooseKeyAccount(options.email, [...known]);
+    if (choice.kind === 'refuse') {
+      process.stderr.write(`${choice.message}\n`);
+      return 1;
+    }
     const account =
-      (await accounts.findByEmail(email)) ??
-      (await accounts.create(email, {
-        plan: options.plan ?? 'free',
-        credits: config.credits.defaultBalance,
-      }));
+      choice.kind === 'existing'
+        ? (await accounts.findByEmail(choice.email))!
+        : await accounts.create(choice.email, {
+            plan: options.plan ?? 'free',
+            credits: config.credits.defaultBalance,
+          });
     const key = generateApiKey();
     await accounts.createKey(account.id, { name: options.name ?? 'cli', prefix: key.prefix, hash: key.hash });
-    process.stdout.write(`Account: ${email}\nAPI key: ${key.secret}\n`);
+    const about =
+      choice.kind === 'existing'
+        ? `Account: ${account.email} (${choice.why})`
+        : `Account: ${account.email} (created now: it has no flows or agents yet)`;
+    process.stdout.write(`${about}\nAPI key: ${key.secret}\n`);
     return 0;
   } finally {
     await db.close();
@@ -38,20 +56,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function parseOptions(args: string[]): Record<string, string> {
+function parseOptions(args: string[]): { email?: string; name?: string; plan?: string } {
   const options: Record<string, string> = {};
   for (let i = 0; i < args.length; i += 2) {
     const name = args[i]?.replace(/^--/, '');
-    if (!name || args[i + 1] === undefined) throw new Error(`missing value for ${args[i]}\n${USAGE}`);
+    if (!['email', 'name', 'plan'].includes(name)) throw new UsageError(`unknown option ${args[i]}`);
+    if (args[i + 1] === undefined) throw new UsageError(`missing value for ${args[i]}`);
     options[name] = args[i + 1];
   }
   return options;
 }
 
+class UsageError extends Error {}
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    process.stderr.write(`${(err as Error).message}\n`);
+    if (err instanceof UsageError) process.stderr.write(`${err.message}\n${USAGE}\n`);
+    else process.stderr.write(`keys:create failed: ${describeStartupError(err)}\n`);
     process.exit(1);
   },
 );

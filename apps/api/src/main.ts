@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@conclave/config';
-import { seedDemo } from './accounts/demo-seed';
+import { describeStartupError, loadConfig } from '@conclave/config';
+import { DEMO_EMAIL, seedDemo } from './accounts/demo-seed';
 import { createApiApp } from './api-app';
 import { resolveDatabase } from './database-url';
 
@@ -24,8 +24,9 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(api.db, config.credits.defaultBalance);
     if (seeded) printQuickStart(base, seeded.apiKey, seeded.flowId);
     else
-      logger.log(
-        'Demo account exists; its key was printed on first start. New key: npm run cli -- keys:create',
+      process.stdout.write(
+        `Demo account ${DEMO_EMAIL} exists; its key was printed on its first start. ` +
+          `Lost it? A new key for it: npm run cli -- keys:create\n`,
       );
   }
 
@@ -63,7 +64,16 @@ function printQuickStart(base: string, apiKey: string, flowId: string): void {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-  else process.stderr.write(`Conclave failed to start: ${(err as Error)?.stack ?? err}\n`);
+  process.stderr.write(
+    `Conclave failed to start: ${describeStartupError(err, { port: configuredPort() })}\n`,
+  );
   process.exit(1);
 });
+
+function configuredPort(): number | undefined {
+  try {
+    return loadConfig().port;
+  } catch {
+    return undefined;
+  }
+}

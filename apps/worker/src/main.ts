@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '@conclave/config';
+import { describeStartupError, loadConfig } from '@conclave/config';
 import { createWorkerApp } from './worker-app';
 
 /** `npm run start:worker`: executes queued runs (queue mode: REDIS_URL + DATABASE_URL). */
@@ -25,7 +25,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-  else process.stderr.write(`Conclave worker failed to start: ${(err as Error)?.stack ?? err}\n`);
+  process.stderr.write(`Conclave worker failed to start: ${describeStartupError(err)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,9 @@ import { parseFlowSpec, type FlowSpecInput } from '@conclave/domain';
 import { AccountsRepository, AgentsRepository, Database, FlowsRepository } from '@conclave/persistence';
 import { generateApiKey } from '@conclave/auth';
 
-export const DEMO_EMAIL = 'demo@conclave.local';
+import { DEMO_EMAIL } from './demo-email';
+
+export { DEMO_EMAIL };
 
 /** The demo flow: a person (user_proxy, ALWAYS) talking to an assistant on the scripted provider. */
 export const DEMO_FLOW: FlowSpecInput = {

@@ -25,6 +25,11 @@ export class AccountsRepository {
     return row ?? null;
   }
 
+  /** Oldest first; for operator tools (the CLI), never for a tenant's request. */
+  async list(limit: number): Promise<AccountRow[]> {
+    return this.sql.query<AccountRow>(`SELECT * FROM accounts ORDER BY created_at, id LIMIT $1`, [limit]);
+  }
+
   async get(id: string): Promise<AccountRow | null> {
     const [row] = await this.sql.query<AccountRow>(`SELECT * FROM accounts WHERE id = $1`, [id]);
     return row ?? null;
