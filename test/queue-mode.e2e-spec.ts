@@ -95,13 +95,13 @@ describe('queue mode: throughput and recovery', () => {
     );
     const first = await transcript(a, chats[0]);
     expect(first.map((m) => m.content)).toEqual([
-      'hello 0', // alice's first message (her reply 1 is the user's text)
+      'hello 0', // alice's opening message is the user's text, not a model call
       'bob says 1',
-      'alice says 2',
+      'alice says 1',
       'bob says 2',
-      'alice says 3',
+      'alice says 2',
       'bob says 3',
-      'alice says 4',
+      'alice says 3',
       'bob says 4',
     ]);
     expect(await messageCount(q, chats)).toBe(800);

@@ -47,6 +47,12 @@ export interface ModelRequest {
   messages: PromptMessage[];
   tools: ToolSpec[];
   purpose: 'reply' | 'select_speaker' | 'summary';
+  /**
+   * How many model calls this agent made earlier in the chat (0 for its first): replies, speaker
+   * selections and their retries, summaries, across runs. The scripted provider answers
+   * `replies[call_index]` with it. Derived from persisted state, so a resumed run sends the same.
+   */
+  call_index?: number;
 }
 
 export interface ModelReply {

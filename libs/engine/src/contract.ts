@@ -44,6 +44,8 @@ export interface RunStart {
   history: TranscriptMessage[];
   /** Extra context for this run only (Aksita additional_context); given to the models, not stored as a message. */
   context?: string;
+  /** Model calls per agent in earlier runs of the chat (the last run's `modelCallsOf`); default none. */
+  modelCalls?: Record<string, number>;
 }
 
 export interface Advance {

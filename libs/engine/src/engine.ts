@@ -21,6 +21,7 @@ import { seedRng } from './rng';
 import { openSequentialChat } from './sequential';
 import {
   inGroupChat,
+  modelCallIndex,
   readState,
   toEngineState,
   type ConversationState,
@@ -97,6 +98,7 @@ function start(flow: FlowSpec, run: RunStart): Advance {
     replies: 0,
     summaries: [],
     lastSpeaker: '',
+    modelCalls: { ...run.modelCalls },
     reply: null,
     phase: { kind: 'after_message' },
   };
@@ -150,6 +152,7 @@ function apply(
     );
   }
   const w = work(flow, state, transcript);
+  if (outcome.type === 'model_reply') countModelCall(w, phase);
   if (outcome.type === 'human_answer') w.state.context = outcome.context?.trim() ? outcome.context : null;
   const p = w.state.phase;
   switch (p.kind) {
@@ -186,6 +189,18 @@ function apply(
   }
   advance(w);
   return { state: toEngineState(w.state), messages: w.out };
+}
+
+/** The call whose reply is being applied is one more model call of the agent it was made for. */
+function countModelCall(w: Work, phase: Phase): void {
+  const agent =
+    phase.kind === 'select_auto'
+      ? groupManager(w.team).name
+      : phase.kind === 'model_reply' || phase.kind === 'summary'
+        ? phase.agent
+        : null;
+  if (agent === null) return;
+  w.state.modelCalls = { ...w.state.modelCalls, [agent]: modelCallIndex(w.state, agent) + 1 };
 }
 
 /** AG2 conversation semantics as a pure state machine (see AG2-SEMANTICS.md). */

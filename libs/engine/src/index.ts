@@ -40,6 +40,7 @@ export { carryoverMessage } from './sequential';
 export { lastMsgSummary, SUMMARY_PROMPT } from './summary';
 export { USER_INTERRUPTED } from './tools';
 export type { ConversationState, SpeakerSelection } from './state';
+export { modelCallsOf } from './state';
 export {
   drive,
   resume,

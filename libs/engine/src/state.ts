@@ -62,6 +62,12 @@ export type ConversationState = {
   /** Summaries of the finished sequential chats (the carryover). */
   summaries: string[];
   lastSpeaker: string;
+  /**
+   * Model calls per agent in the whole chat (earlier runs included): replies, speaker selections
+   * with their retries, summaries. Committed with every step, so a resumed run numbers the call in
+   * flight the same. Absent in states saved before it existed (= none).
+   */
+  modelCalls?: Record<string, number>;
   /** The reply being produced: `agent` answers `sender`. */
   reply: { agent: string; sender: string; selection?: SpeakerSelection } | null;
   phase: Phase;
@@ -143,6 +149,17 @@ export function lastMessage(view: View): TranscriptMessage {
   const last = view.transcript[view.transcript.length - 1];
   if (!last) throw new Error('engine: empty transcript');
   return last;
+}
+
+/** Model calls `agent` made so far in the chat: the index of its next call. */
+export function modelCallIndex(state: ConversationState, agent: string): number {
+  return state.modelCalls?.[agent] ?? 0;
+}
+
+/** The per-agent model-call counts of an engine state (for the next run of the chat to continue). */
+export function modelCallsOf(state: Record<string, unknown> | null | undefined): Record<string, number> {
+  const calls = (state as Partial<ConversationState> | null | undefined)?.modelCalls;
+  return calls && typeof calls === 'object' ? { ...calls } : {};
 }
 
 export function getCounter(state: ConversationState, agent: string, sender: string): number {

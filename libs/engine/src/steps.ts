@@ -6,7 +6,7 @@ import { humanInputPrompt } from './human-input';
 import { replyPrompt, visibleMessages } from './prompt';
 import { executableTools, planTools } from './reply';
 import { manualSelectionPrompt, selectionPrompt } from './speaker-selection';
-import { inGroupChat, lastMessage, type View } from './state';
+import { inGroupChat, lastMessage, modelCallIndex, type View } from './state';
 import { summaryLlm, summaryRequestMessages } from './summary';
 import { isTerminationMessage } from './termination';
 import { clientToolsPrompt } from './tools';
@@ -25,7 +25,14 @@ export function stepFor(view: View): Step {
       );
       return {
         type: 'call_model',
-        request: { agent: agent.name, llm: agent.llm, messages, tools: agent.tools, purpose: 'reply' },
+        request: {
+          agent: agent.name,
+          llm: agent.llm,
+          messages,
+          tools: agent.tools,
+          purpose: 'reply',
+          call_index: modelCallIndex(view.state, agent.name),
+        },
       };
     }
     case 'human': {
@@ -77,6 +84,7 @@ export function stepFor(view: View): Step {
           messages: selectionPrompt(candidates, visibleMessages(view), phase.replies),
           tools: [],
           purpose: 'select_speaker',
+          call_index: modelCallIndex(view.state, manager.name),
         },
       };
     }
@@ -100,6 +108,7 @@ export function stepFor(view: View): Step {
           messages: summaryRequestMessages(view),
           tools: [],
           purpose: 'summary',
+          call_index: modelCallIndex(view.state, owner.name),
         },
       };
     }

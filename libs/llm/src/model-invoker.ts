@@ -55,11 +55,13 @@ async function callModelOnce(
       : model;
   // Lazy: most providers (and the scripted one) report usage, so the estimate's input is rarely needed.
   const prompt = () => promptText(request.messages);
+  // `callIndex` is read by the scripted provider only (a call option other models ignore).
+  const callOptions = { signal: options.signal, callIndex: request.call_index } as { signal?: AbortSignal };
   if (!request.llm.stream) {
-    return toModelReply(await runnable.invoke(messages, { signal: options.signal }), prompt);
+    return toModelReply(await runnable.invoke(messages, callOptions), prompt);
   }
   let reply: AIMessageChunk | undefined;
-  for await (const chunk of await runnable.stream(messages, { signal: options.signal })) {
+  for await (const chunk of await runnable.stream(messages, callOptions)) {
     if (chunk.text) emitDelta(options.onDelta, chunk.text);
     reply = reply ? reply.concat(chunk) : chunk;
   }

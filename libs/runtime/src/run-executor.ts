@@ -6,7 +6,7 @@ import {
   type TokenUsage,
   type TranscriptMessage,
 } from '@conclave/domain';
-import type { Advance, EngineState, Engine, Outcome } from '@conclave/engine';
+import { type Advance, type EngineState, type Engine, modelCallsOf, type Outcome } from '@conclave/engine';
 import { isAbortError, type ModelInvoker, ModelProviderError } from '@conclave/llm';
 import {
   type Database,
@@ -138,6 +138,8 @@ export class RunExecutor {
         seed: run.seed,
         history: transcript,
         context: run.input.context,
+        // Scripted replies continue where the chat's previous run left off.
+        modelCalls: modelCallsOf(await this.runs.previousState(run)),
       });
       withContextMeta(started, run.input.message, run.input.context);
       state = await this.commit(ctx, transcript, started, {

@@ -134,7 +134,8 @@ export function scriptedModel(): (request: ModelRequest) => ModelReply {
     if (rule) return toReply(rule.reply);
     if (llm.echo) return { content: last };
     const replies = llm.replies ?? [];
-    const n = used.get(request.agent) ?? 0;
+    // The engine's count of the agent's model calls; the local count only for hand-made requests.
+    const n = request.call_index ?? used.get(request.agent) ?? 0;
     used.set(request.agent, n + 1);
     if (replies.length === 0) return { content: '' };
     return toReply(replies[Math.min(n, replies.length - 1)]);

@@ -33,6 +33,22 @@ describe('scripted provider', () => {
     expect(answers).toEqual(['first', 'second', 'TERMINATE']);
   });
 
+  it.each([false, true])(
+    'answers replies[call_index] when the engine numbers the call (stream: %s), whatever the prompt holds',
+    async (stream) => {
+      const numbered = (k: number, messages: PromptMessage[]) => ({
+        ...request({ ...llm, stream }, messages, 'select_speaker'),
+        call_index: k,
+      });
+      // A speaker-selection prompt holds none of the agent's own messages, yet the calls advance.
+      const answers = [];
+      for (let k = 0; k < 4; k++) answers.push((await invoker.invoke(numbered(k, [user('pick')]))).content);
+      expect(answers).toEqual(['first', 'second', 'TERMINATE', 'TERMINATE']);
+      // An opening message shown as the agent's own does not shift the position.
+      expect((await invoker.invoke(numbered(0, [own('the person typed this')]))).content).toBe('first');
+    },
+  );
+
   it('repeats the last reply once the list is spent', async () => {
     const prompt = [
       user('a'),

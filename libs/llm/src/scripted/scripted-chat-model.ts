@@ -1,6 +1,10 @@
 import type { ScriptedLlmSpec } from '@conclave/domain';
 import type { CallbackManagerForLLMRun } from '@langchain/core/callbacks/manager';
-import { BaseChatModel, type BaseChatModelParams } from '@langchain/core/language_models/chat_models';
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BaseChatModelParams,
+} from '@langchain/core/language_models/chat_models';
 import {
   AIMessage,
   AIMessageChunk,
@@ -13,12 +17,17 @@ import { abortableSleep } from '../abort';
 import { estimateUsage } from '../token-estimate';
 import { chooseScriptedAnswer, type ScriptedAnswer, type ScriptedPromptMessage } from './scripted-reply';
 
+export interface ScriptedCallOptions extends BaseChatModelCallOptions {
+  /** The agent's model calls so far in the chat (`ModelRequest.call_index`): picks `replies[k]`. */
+  callIndex?: number;
+}
+
 /**
  * The `scripted` provider (DESIGN.md §5) as a LangChain chat model, so the demo agent and the tests
  * go through the same code path as a real model. Deterministic: the answer depends only on the
  * prompt (see `chooseScriptedAnswer`).
  */
-export class ScriptedChatModel extends BaseChatModel {
+export class ScriptedChatModel extends BaseChatModel<ScriptedCallOptions> {
   static override lc_name(): string {
     return 'ScriptedChatModel';
   }
@@ -35,7 +44,7 @@ export class ScriptedChatModel extends BaseChatModel {
   }
 
   async _generate(messages: BaseMessage[], options: this['ParsedCallOptions']): Promise<ChatResult> {
-    const answer = await this.answer(messages, options.signal);
+    const answer = await this.answer(messages, options);
     const message = new AIMessage({
       content: answer.content ?? '',
       ...splitToolCalls(answer),
@@ -50,7 +59,7 @@ export class ScriptedChatModel extends BaseChatModel {
     options: this['ParsedCallOptions'],
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
-    const answer = await this.answer(messages, options.signal);
+    const answer = await this.answer(messages, options);
     for (const token of splitTokens(answer.content ?? '')) {
       options.signal?.throwIfAborted();
       const chunk = new ChatGenerationChunk({ text: token, message: new AIMessageChunk({ content: token }) });
@@ -78,9 +87,9 @@ export class ScriptedChatModel extends BaseChatModel {
     });
   }
 
-  private async answer(messages: BaseMessage[], signal?: AbortSignal): Promise<ScriptedAnswer> {
-    if (this.spec.delay_ms > 0) await abortableSleep(this.spec.delay_ms, signal);
-    return chooseScriptedAnswer(this.spec, messages.map(toScriptedPrompt));
+  private async answer(messages: BaseMessage[], options: ScriptedCallOptions): Promise<ScriptedAnswer> {
+    if (this.spec.delay_ms > 0) await abortableSleep(this.spec.delay_ms, options.signal);
+    return chooseScriptedAnswer(this.spec, messages.map(toScriptedPrompt), options.callIndex);
   }
 }
 

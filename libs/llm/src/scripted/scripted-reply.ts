@@ -16,15 +16,17 @@ export interface ScriptedAnswer {
  * Picks the scripted answer for a prompt, in this order: the first matching rule, echo, then the
  * reply list.
  *
- * The reply position is the number of `assistant` messages in the prompt, i.e. the agent's own
- * earlier replies (AG2 perspective: an agent sees its own messages as `assistant`). It is derived
- * from the conversation, not kept in memory, so a crashed run resumed in another process gets the
- * same answer. Consequence: a prompt without the agent's own messages (e.g. a manager's speaker
- * selection) always gets the first reply; use `rules` to script those.
+ * The reply position is `callIndex`: how many model calls the agent made before in the chat (its
+ * replies, speaker selections and their retries, summaries, across runs), which the engine keeps in
+ * its persisted state, so a crashed run resumed in another process gets the same answer. An
+ * initiator's opening message is the person's text, not a model call, so it takes no reply. Without
+ * an index (the model used on its own) the position is the number of the agent's own (`assistant`)
+ * messages in the prompt.
  */
 export function chooseScriptedAnswer(
   spec: ScriptedLlmSpec,
   messages: readonly ScriptedPromptMessage[],
+  callIndex?: number,
 ): ScriptedAnswer {
   const last = [...messages].reverse().find((m) => m.role !== 'system');
   const lastContent = last?.content ?? '';
@@ -33,7 +35,7 @@ export function chooseScriptedAnswer(
   }
   if (spec.echo) return { content: lastContent, tool_calls: [] };
   if (spec.replies.length === 0) return { content: '', tool_calls: [] };
-  const position = messages.filter((m) => m.role === 'assistant').length;
+  const position = callIndex ?? messages.filter((m) => m.role === 'assistant').length;
   return toAnswer(spec.replies[Math.min(position, spec.replies.length - 1)]);
 }
 

@@ -85,6 +85,18 @@ export interface FinishArgs {
 export class RunsRepository {
   constructor(private readonly db: Database) {}
 
+  /** The engine state of the chat's latest earlier run that got one (null for a chat's first run). */
+  async previousState(
+    run: Pick<RunRow, 'id' | 'chat_id' | 'created_at'>,
+  ): Promise<Record<string, unknown> | null> {
+    const rows = await this.db.query<{ state: Record<string, unknown> }>(
+      `SELECT state FROM runs WHERE chat_id = $1 AND id <> $2 AND state IS NOT NULL AND created_at <= $3
+       ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [run.chat_id, run.id, run.created_at],
+    );
+    return rows[0]?.state ?? null;
+  }
+
   /** ready/completed/error → running with a new queued run (DESIGN.md §3). */
   async start(accountId: string, chatId: string, input: RunInput, seed: number): Promise<StartRunResult> {
     try {
