@@ -35,6 +35,13 @@ const EnvSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  GOOGLE_API_KEY: z.string().optional(),
+  GOOGLE_BASE_URL: z.string().url().optional(),
+  AZURE_OPENAI_API_KEY: z.string().optional(),
+  AZURE_OPENAI_ENDPOINT: z.string().url().optional(),
+  OLLAMA_BASE_URL: z.string().url().optional(),
   LLM_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   LLM_RETRY_BASE_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
@@ -95,6 +102,13 @@ export interface AppConfig {
   claimIdleMs: number;
   llm: {
     openai: { baseUrl?: string; apiKey?: string };
+    /** Defaults of the other providers (flows name keys with `api_key_ref`, or these apply). */
+    providers: {
+      anthropic: { apiKey?: string; baseUrl?: string };
+      google: { apiKey?: string; baseUrl?: string };
+      azureOpenai: { apiKey?: string; endpoint?: string };
+      ollama: { baseUrl?: string };
+    };
     /** Named secrets for `api_key_ref` and HTTP tool headers: env CONCLAVE_SECRET_<NAME>. */
     secrets: Record<string, string>;
     retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
@@ -164,6 +178,12 @@ export function loadConfig(
     claimIdleMs: e.CLAIM_IDLE_MS,
     llm: {
       openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY },
+      providers: {
+        anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+        google: { apiKey: e.GOOGLE_API_KEY, baseUrl: e.GOOGLE_BASE_URL },
+        azureOpenai: { apiKey: e.AZURE_OPENAI_API_KEY, endpoint: e.AZURE_OPENAI_ENDPOINT },
+        ollama: { baseUrl: e.OLLAMA_BASE_URL },
+      },
       secrets,
       retry: { attempts: e.LLM_RETRY_ATTEMPTS, baseDelayMs: e.LLM_RETRY_BASE_MS, maxDelayMs: 10_000 },
       timeoutMs: e.LLM_TIMEOUT_MS,

@@ -185,3 +185,38 @@ describe('flow spec', () => {
     });
   });
 });
+
+describe('flow spec: hosted providers', () => {
+  const withLlm = (llm: unknown) => ({
+    name: 'p',
+    agents: [{ name: 'a', llm }, { name: 'b' }],
+    chat: { type: 'two_agent', initiator: 'b', recipient: 'a' },
+  });
+
+  it.each([
+    [{ provider: 'anthropic', model: 'claude-sonnet-4', api_key_ref: 'ANT' }],
+    [{ provider: 'google', model: 'gemini-2.0-flash', stream: true }],
+    [{ provider: 'azure_openai', deployment: 'gpt4o', endpoint: 'https://r.openai.azure.com' }],
+    [{ provider: 'ollama', model: 'llama3.2', base_url: 'http://127.0.0.1:11434' }],
+  ])('accepts %j', (llm) => {
+    expect(parseFlowSpec(withLlm(llm)).ok).toBe(true);
+  });
+
+  it('fills in the Azure API version', () => {
+    const parsed = parseFlowSpec(withLlm({ provider: 'azure_openai', deployment: 'd' }));
+    expect(parsed.ok && parsed.flow.agents[0].llm).toMatchObject({
+      api_version: '2024-10-21',
+      stream: false,
+    });
+  });
+
+  it.each([
+    [{ provider: 'google', model: 'g', base_url: 'http://10.0.0.1' }, 'agents.0.llm.base_url: unknown field'],
+    [{ provider: 'ollama', model: 'm', api_key_ref: 'X' }, 'agents.0.llm.api_key_ref: unknown field'],
+    [{ provider: 'azure_openai', model: 'm' }, 'agents.0.llm'],
+  ])('rejects %j', (llm, path) => {
+    const parsed = parseFlowSpec(withLlm(llm));
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.errors.join('\n')).toContain(path);
+  });
+});

@@ -72,10 +72,70 @@ export const OpenAiLlm = strictObject({
   stream: z.boolean().default(false),
 });
 
-export const LlmSpec = z.discriminatedUnion('provider', [ScriptedLlm, OpenAiLlm]);
+/** Fields every hosted model shares: sampling, reply length, streaming and the key's secret name. */
+const modelFields = {
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().positive().optional(),
+  /** Name of the configured secret holding the key (never the key itself). */
+  api_key_ref: z.string().min(1).optional(),
+  stream: z.boolean().default(false),
+};
+
+/** Anthropic's Messages API. `max_tokens` defaults to 1024 (Anthropic requires one). */
+export const AnthropicLlm = strictObject({
+  provider: z.literal('anthropic'),
+  model: z.string().min(1),
+  /** Default from configuration (`ANTHROPIC_BASE_URL`), else Anthropic's API. */
+  base_url: z.string().url().optional(),
+  ...modelFields,
+});
+
+/**
+ * Google Gemini (generateContent). No per-flow base URL: Google's client cannot use the egress
+ * policy's fetch, so only the operator chooses where it connects (`GOOGLE_BASE_URL`).
+ */
+export const GoogleLlm = strictObject({
+  provider: z.literal('google'),
+  model: z.string().min(1),
+  ...modelFields,
+});
+
+/** Azure OpenAI: a deployment of a resource (`https://<resource>.openai.azure.com`). */
+export const AzureOpenAiLlm = strictObject({
+  provider: z.literal('azure_openai'),
+  deployment: z.string().min(1),
+  /** Default from configuration (`AZURE_OPENAI_ENDPOINT`). */
+  endpoint: z.string().url().optional(),
+  api_version: z.string().min(1).default('2024-10-21'),
+  ...modelFields,
+});
+
+/** A local Ollama server's native API (`/api/chat`). No key. */
+export const OllamaLlm = strictObject({
+  provider: z.literal('ollama'),
+  model: z.string().min(1),
+  /** Default from configuration (`OLLAMA_BASE_URL`), else `http://127.0.0.1:11434`. */
+  base_url: z.string().url().optional(),
+  temperature: modelFields.temperature,
+  max_tokens: modelFields.max_tokens,
+  stream: modelFields.stream,
+});
+
+export const LlmSpec = z.discriminatedUnion('provider', [
+  ScriptedLlm,
+  OpenAiLlm,
+  AnthropicLlm,
+  GoogleLlm,
+  AzureOpenAiLlm,
+  OllamaLlm,
+]);
 export type LlmSpec = z.infer<typeof LlmSpec>;
 export type ScriptedLlmSpec = z.infer<typeof ScriptedLlm>;
 export type OpenAiLlmSpec = z.infer<typeof OpenAiLlm>;
+export type AnthropicLlmSpec = z.infer<typeof AnthropicLlm>;
+export type GoogleLlmSpec = z.infer<typeof GoogleLlm>;
+export type AzureOpenAiLlmSpec = z.infer<typeof AzureOpenAiLlm>;
+export type OllamaLlmSpec = z.infer<typeof OllamaLlm>;
 
 export const TerminationMatch = strictObject({
   type: z.enum(['exact', 'contains', 'regex']),

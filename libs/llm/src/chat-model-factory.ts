@@ -2,6 +2,10 @@ import type { LlmSpec } from '@conclave/domain';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LlmConfig } from './llm-config';
 import { createOpenAiChatModel } from './openai/openai-chat-model';
+import { createAnthropicChatModel } from './providers/anthropic-chat-model';
+import { createAzureOpenAiChatModel } from './providers/azure-openai-chat-model';
+import { createGoogleChatModel } from './providers/google-chat-model';
+import { createOllamaChatModel } from './providers/ollama-chat-model';
 import { ScriptedChatModel } from './scripted/scripted-chat-model';
 
 const MAX_CACHED_MODELS = 256;
@@ -19,10 +23,26 @@ export class ChatModelFactory {
     const key = JSON.stringify(llm);
     const cached = this.models.get(key);
     if (cached) return cached;
-    const model =
-      llm.provider === 'scripted' ? new ScriptedChatModel(llm) : createOpenAiChatModel(llm, this.config);
+    const model = this.create(llm);
     if (this.models.size >= MAX_CACHED_MODELS) this.models.delete(this.models.keys().next().value!);
     this.models.set(key, model);
     return model;
+  }
+
+  private create(llm: LlmSpec): BaseChatModel {
+    switch (llm.provider) {
+      case 'scripted':
+        return new ScriptedChatModel(llm);
+      case 'openai':
+        return createOpenAiChatModel(llm, this.config);
+      case 'anthropic':
+        return createAnthropicChatModel(llm, this.config);
+      case 'google':
+        return createGoogleChatModel(llm, this.config);
+      case 'azure_openai':
+        return createAzureOpenAiChatModel(llm, this.config);
+      case 'ollama':
+        return createOllamaChatModel(llm, this.config);
+    }
   }
 }

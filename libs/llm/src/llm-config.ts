@@ -12,6 +12,15 @@ export interface LlmConfig {
     /** Longest silence between two chunks of a streamed body. Default: `timeoutMs`. */
     idleTimeoutMs?: number;
   };
+  /** Defaults of the other hosted providers (keys when a flow's llm has no `api_key_ref`). */
+  providers?: {
+    anthropic?: { apiKey?: string; baseUrl?: string };
+    google?: { apiKey?: string; baseUrl?: string };
+    azureOpenai?: { apiKey?: string; endpoint?: string };
+    ollama?: { baseUrl?: string };
+  };
+  /** Deadline of one model call attempt (every provider but `openai`, which has its own). Default 120 s. */
+  timeoutMs?: number;
   /**
    * The fetch HTTP providers use: the egress policy's (`@conclave/egress`), which refuses private
    * targets and enforces the deadlines above. Unset → the global fetch (unit tests only).

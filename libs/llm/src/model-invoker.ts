@@ -7,6 +7,8 @@ import type { LlmConfig } from './llm-config';
 import { toModelReply } from './model-reply';
 import { toOpenAiTools } from './openai/openai-chat-model';
 import { toLangChainMessages } from './prompt-messages';
+import { ModelProviderError } from './errors';
+import { providerHint } from './providers/provider-keys';
 import { callWithRetry } from './retry';
 import { promptText } from './token-estimate';
 
@@ -32,14 +34,68 @@ export interface ModelInvoker {
 export function createModelInvoker(config: LlmConfig): ModelInvoker {
   const factory = new ChatModelFactory(config);
   const secrets = [...Object.values(config.secrets), config.openai.apiKey ?? ''].filter((s) => s.length > 0);
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
-    invoke(request, options = {}) {
-      return callWithRetry(
-        { provider: request.llm.provider, policy: config.retry, signal: options.signal, secrets },
-        () => raceWithSignal(callModelOnce(factory.modelFor(request.llm), request, options), options.signal),
-      );
+    async invoke(request, options = {}) {
+      try {
+        return await callWithRetry(
+          { provider: request.llm.provider, policy: config.retry, signal: options.signal, secrets },
+          () =>
+            // `openai` keeps its client's own timeout (headers only); the others get one per attempt.
+            request.llm.provider === 'openai' || request.llm.provider === 'scripted'
+              ? raceWithSignal(callModelOnce(factory.modelFor(request.llm), request, options), options.signal)
+              : withAttemptTimeout(timeoutMs, options.signal, (signal) =>
+                  callModelOnce(factory.modelFor(request.llm), request, { ...options, signal }),
+                ),
+        );
+      } catch (err) {
+        throw withProviderHint(err);
+      }
     },
   };
+}
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** A model call attempt that ran past its deadline; transient (retried), unlike the caller's abort. */
+export class ModelTimeoutError extends Error {
+  override name = 'TimeoutError';
+  constructor(ms: number) {
+    super(`no complete reply within ${ms} ms (LLM_TIMEOUT_MS)`);
+  }
+}
+
+/**
+ * Runs one attempt with its own deadline. The attempt's signal aborts on the caller's abort (which
+ * stays an abort) or on the deadline (which becomes `ModelTimeoutError`).
+ */
+async function withAttemptTimeout<T>(
+  ms: number,
+  caller: AbortSignal | undefined,
+  attempt: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new ModelTimeoutError(ms)), ms);
+  const onAbort = () => controller.abort(caller?.reason);
+  caller?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await raceWithSignal(attempt(controller.signal), controller.signal);
+  } catch (err) {
+    if (!caller?.aborted && controller.signal.reason instanceof ModelTimeoutError)
+      throw controller.signal.reason;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+    caller?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Appends what to check (the setting to change) to a provider failure. */
+function withProviderHint(err: unknown): unknown {
+  if (!(err instanceof ModelProviderError)) return err;
+  const hint = providerHint(err.provider, err.status, err.causeMessage);
+  if (!hint) return err;
+  return new ModelProviderError(err.provider, err.attempts, `${err.causeMessage} (${hint})`, err.status);
 }
 
 async function callModelOnce(
@@ -50,7 +106,7 @@ async function callModelOnce(
   const messages = toLangChainMessages(request.messages);
   // Scripted replies carry their own tool calls; only real models are told about the tools.
   const runnable =
-    request.llm.provider === 'openai' && request.tools.length > 0 && model.bindTools
+    request.llm.provider !== 'scripted' && request.tools.length > 0 && model.bindTools
       ? model.bindTools(toOpenAiTools(request.tools))
       : model;
   // Lazy: most providers (and the scripted one) report usage, so the estimate's input is rarely needed.

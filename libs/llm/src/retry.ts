@@ -28,6 +28,8 @@ interface ErrorLike {
   name?: unknown;
   code?: unknown;
   status?: unknown;
+  /** Ollama's client names it so. */
+  status_code?: unknown;
   message?: unknown;
   cause?: unknown;
   response?: { status?: unknown };
@@ -39,6 +41,7 @@ export function errorStatus(err: unknown): number | undefined {
   if (!err || typeof err !== 'object') return undefined;
   const e = err as ErrorLike;
   if (typeof e.status === 'number') return e.status;
+  if (typeof e.status_code === 'number') return e.status_code;
   if (typeof e.response?.status === 'number') return e.response.status;
   return undefined;
 }
@@ -47,6 +50,8 @@ export function errorStatus(err: unknown): number | undefined {
 export function isTransientError(err: unknown): boolean {
   // A refused target stays refused, and a reply that broke a size or time limit would break it again.
   if (findEgressError(err)) return false;
+  // A missing key or endpoint stays missing.
+  if (err instanceof Error && err.name === 'ProviderSetupError') return false;
   const status = errorStatus(err);
   if (status !== undefined) return status === 408 || status === 429 || status >= 500;
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {

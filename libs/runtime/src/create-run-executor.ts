@@ -22,6 +22,8 @@ export function createRunExecutor(
       timeoutMs: config.llm.timeoutMs,
       idleTimeoutMs: config.llm.idleTimeoutMs,
     },
+    providers: config.llm.providers,
+    timeoutMs: config.llm.timeoutMs,
     secrets: config.llm.secrets,
     retry: config.llm.retry,
     // The model deadline covers the whole call, streamed body included, plus an idle-chunk limit.
