@@ -5,3 +5,4 @@ export { isAbortError, ModelCallAbortedError, ModelProviderError } from './error
 export { ScriptedChatModel } from './scripted/scripted-chat-model';
 export { chooseScriptedAnswer } from './scripted/scripted-reply';
 export { createOpenAiChatModel } from './openai/openai-chat-model';
+export { missingApiKeyVariable, providerKeyWarnings } from './openai/provider-key';

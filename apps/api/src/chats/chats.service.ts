@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
-import { conflict, DomainError, isUuid, notFound } from '@conclave/domain';
+import { conflict, DomainError, type InputRequest, isUuid, notFound } from '@conclave/domain';
 import type { Principal } from '@conclave/auth';
 import {
   ChatsRepository,
@@ -25,6 +25,13 @@ import { toChatDto, toMessageDto, toRunDto } from './chat.mapper';
 import type { CreateChatBody } from './dto/chat.dto';
 
 export type Multitask = 'reject' | 'enqueue' | 'interrupt';
+
+/** The `/input` body each kind of input request takes. */
+const INPUT_BODY_HINT: Record<InputRequest['kind'], string> = {
+  text: '{"message": "..."} ("" lets the agent auto-reply, "exit" ends the chat)',
+  speaker: '{"message": "<agent name>"} naming the next speaker (one of input_request.options)',
+  tool_outputs: '{"tool_outputs": [{"tool_call_id": "...", "output": "..."}]}',
+};
 
 /** The chat use cases behind every API family (native/Agentok, Aksita, Asyntai). */
 @Injectable()
@@ -110,15 +117,36 @@ export class ChatsService {
     if (!result.ok) {
       await this.admission.release(principal.accountId);
       if (result.reason === 'not_found') throw notFound('Chat');
-      throw conflict(`Chat is ${result.status}: a run is already active`, {
-        active_run_id: result.activeRunId,
-      });
+      throw await this.busyConflict(principal, chatId, result.activeRunId);
     }
     if ('started' in result && !result.started)
       return this.respond(principal, chatId, result.run.id, result.chat.message_count, false);
     this.publish(principal.accountId, chatId, result.events);
     await this.dispatcher.dispatch(result.run.id, result.run);
     return this.respond(principal, chatId, result.run.id, result.chat.message_count, options.wait);
+  }
+
+  /**
+   * The 409 for a message to a busy chat says what to do instead: a chat waiting for input is
+   * answered through `/input` (with the body its request kind needs); a running one can take the
+   * message after the run (`multitask=enqueue`) or instead of it (`multitask=interrupt`).
+   */
+  private async busyConflict(principal: Principal, chatId: string, activeRunId: string | null) {
+    const chat = await this.chats.get(principal.accountId, chatId);
+    const request = chat?.status === 'wait_for_human_input' ? chat.input_request : null;
+    if (!request) {
+      return conflict(
+        `Chat is ${chat?.status ?? 'running'}: a run is already active; retry when it ends, or send ` +
+          'with ?multitask=enqueue (after it) or ?multitask=interrupt (cancel it and start yours)',
+        { active_run_id: activeRunId },
+      );
+    }
+    const path = `/chats/${chatId}/input`;
+    return conflict(
+      `Chat is waiting for human input (request kind "${request.kind}"): answer it with POST ${path} ` +
+        `${INPUT_BODY_HINT[request.kind]}, not /messages`,
+      { active_run_id: activeRunId, input_request: request, next: { method: 'POST', path } },
+    );
   }
 
   /**

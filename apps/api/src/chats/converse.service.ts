@@ -5,6 +5,7 @@ import type { Principal } from '@conclave/auth';
 import {
   AgentsRepository,
   ChatsRepository,
+  FlowsRepository,
   isUniqueViolation,
   UsageRepository,
   type AgentRow,
@@ -12,6 +13,7 @@ import {
 } from '@conclave/persistence';
 import { randomUUID } from 'node:crypto';
 import { ChatWaiter } from './chat-waiter';
+import { markersFor, withoutMarkers } from './chatbot-text';
 import { ChatsService } from './chats.service';
 
 /** What one end-user message produced (both chatbot APIs render it in their own shape). */
@@ -44,6 +46,7 @@ export class ConverseService {
     private readonly chatsService: ChatsService,
     private readonly chats: ChatsRepository,
     private readonly agents: AgentsRepository,
+    private readonly flows: FlowsRepository,
     private readonly usage: UsageRepository,
     private readonly waiter: ChatWaiter,
   ) {}
@@ -152,10 +155,12 @@ export class ConverseService {
   private async collect(p: Principal, body: SentBody): Promise<Conversed> {
     const messages = body.messages ?? [];
     const user = messages.find((m) => m.type === 'user');
-    const texts = messages
-      .filter((m) => m.type === 'assistant' && typeof m.content === 'string' && m.content.trim() !== '')
-      .map((m) => m.content as string);
     const chat = await this.chatsService.get(p, body.chat.id);
+    const display = await this.displayText(p, chat);
+    const texts = messages
+      .filter((m) => m.type === 'assistant' && typeof m.content === 'string')
+      .map(display)
+      .filter((text) => text !== '');
     const run = body.run;
     if (run?.status === 'failed' && texts.length === 0) {
       if (run.last_error && PROVIDER_FAILURE.test(run.last_error))
@@ -178,6 +183,22 @@ export class ConverseService {
     };
   }
 
+  /**
+   * How the chatbot APIs show a message of this chat to its end user: without the termination
+   * markers of its sender and receiver (the native transcript keeps them).
+   */
+  async displayText(
+    p: Principal,
+    chat: ChatRow,
+  ): Promise<(m: { sender?: unknown; receiver?: unknown; content?: unknown }) => string> {
+    const flow = await this.flows.get(p.accountId, chat.flow_id, chat.flow_version);
+    return (m) =>
+      withoutMarkers(
+        typeof m.content === 'string' ? m.content : '',
+        markersFor(flow?.spec ?? null, String(m.sender), typeof m.receiver === 'string' ? m.receiver : null),
+      );
+  }
+
   /** A key scoped to an agent sees only that agent's conversations. */
   private visible(p: Principal, chat: ChatRow): boolean {
     return !p.agentId || chat.agent_id === p.agentId;
@@ -194,5 +215,5 @@ export class ConverseService {
 interface SentBody {
   chat: { id: string };
   run: { id: string; status: string; termination_reason: string | null; last_error: string | null } | null;
-  messages?: { id: string; type: string; content: string | null }[];
+  messages?: { id: string; type: string; content: string | null; sender: string; receiver: string | null }[];
 }

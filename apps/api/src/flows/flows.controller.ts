@@ -39,7 +39,8 @@ export class FlowsController {
   @Post()
   @UseGuards(ApiKeyGuard)
   async create(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
-    return toFlowDto(await this.flows.create(p, body));
+    const saved = await this.flows.create(p, body);
+    return { ...toFlowDto(saved.row), warnings: saved.warnings };
   }
 
   /** Converts an Agentok Studio flow (React Flow `{nodes, edges}`) and saves it; unconvertible parts are reported. */
@@ -49,7 +50,8 @@ export class FlowsController {
     const { flow, errors, warnings } = convertAgentokFlow(body);
     if (!flow || errors.length)
       throw new DomainError('invalid', 'Agentok flow cannot be converted', { errors, warnings });
-    return { flow: toFlowDto(await this.flows.create(p, flow)), warnings };
+    const saved = await this.flows.create(p, flow);
+    return { flow: toFlowDto(saved.row), warnings: [...warnings, ...saved.warnings] };
   }
 
   @Get()
@@ -77,7 +79,8 @@ export class FlowsController {
   @Put(':id')
   @UseGuards(ApiKeyGuard)
   async update(@CurrentPrincipal() p: Principal, @Param('id', flowId) id: string, @Body() body: unknown) {
-    return toFlowDto(await this.flows.update(p, id, body));
+    const saved = await this.flows.update(p, id, body);
+    return { ...toFlowDto(saved.row), warnings: saved.warnings };
   }
 
   @Delete(':id')

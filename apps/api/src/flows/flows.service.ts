@@ -1,23 +1,42 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@conclave/auth';
+import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { DomainError, notFound, parseFlowSpec, type FlowSpec } from '@conclave/domain';
+import { providerKeyWarnings } from '@conclave/llm';
 import { FlowsRepository, type FlowRow } from '@conclave/persistence';
+
+/** A saved flow version and what would make its runs fail (e.g. a provider key not configured). */
+export interface SavedFlow {
+  row: FlowRow;
+  warnings: string[];
+}
 
 /** Flow management: every write validates the spec; an edit is a new version. */
 @Injectable()
 export class FlowsService {
-  constructor(private readonly flows: FlowsRepository) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly flows: FlowsRepository,
+  ) {}
 
-  async create(principal: Principal, body: unknown): Promise<FlowRow> {
+  async create(principal: Principal, body: unknown): Promise<SavedFlow> {
     const flow = validate(body);
-    return this.flows.create(principal.accountId, flow.name, flow);
+    return {
+      row: await this.flows.create(principal.accountId, flow.name, flow),
+      warnings: this.warnings(flow),
+    };
   }
 
-  async update(principal: Principal, id: string, body: unknown): Promise<FlowRow> {
+  async update(principal: Principal, id: string, body: unknown): Promise<SavedFlow> {
     const flow = validate(body);
     const row = await this.flows.update(principal.accountId, id, flow.name, flow);
     if (!row) throw notFound('Flow');
-    return row;
+    return { row, warnings: this.warnings(flow) };
+  }
+
+  /** Saved anyway: the operator may set the variable before the first run. */
+  private warnings(flow: FlowSpec): string[] {
+    return providerKeyWarnings(flow, this.config.llm);
   }
 
   async get(principal: Principal, id: string, version?: number): Promise<FlowRow> {

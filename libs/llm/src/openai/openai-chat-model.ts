@@ -1,6 +1,7 @@
 import type { OpenAiLlmSpec, ToolSpec } from '@conclave/domain';
 import { ChatOpenAICompletions } from '@langchain/openai';
 import type { LlmConfig } from '../llm-config';
+import { missingApiKeyMessage, missingApiKeyVariable } from './provider-key';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Local servers (Ollama, llama.cpp, vLLM) accept any key, but the OpenAI client insists on one. */
@@ -34,13 +35,11 @@ export function createOpenAiChatModel(spec: OpenAiLlmSpec, config: LlmConfig): C
   });
 }
 
+/** The key to send; a missing one fails the call naming the variable to set (not a later ENOTFOUND/401). */
 export function resolveApiKey(spec: OpenAiLlmSpec, config: LlmConfig): string {
-  if (spec.api_key_ref !== undefined) {
-    const key = config.secrets[spec.api_key_ref];
-    if (!key)
-      throw new Error(`secret ${JSON.stringify(spec.api_key_ref)} named by api_key_ref is not configured`);
-    return key;
-  }
+  const missing = missingApiKeyVariable(spec, config);
+  if (missing) throw new Error(missingApiKeyMessage(missing));
+  if (spec.api_key_ref !== undefined) return config.secrets[spec.api_key_ref];
   return config.openai.apiKey || PLACEHOLDER_API_KEY;
 }
 

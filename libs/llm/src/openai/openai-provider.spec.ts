@@ -134,7 +134,14 @@ describe('openai provider against an OpenAI-compatible server', () => {
       'Bearer not-needed',
     ]);
     await expect(invoker.invoke(request({ api_key_ref: 'missing' }, [user('hi')]))).rejects.toThrow(
-      'openai provider failed after 1 attempt: secret "missing" named by api_key_ref is not configured',
+      'openai provider failed after 1 attempt: no API key for the openai provider: set CONCLAVE_SECRET_missing',
+    );
+  });
+
+  it("fails at once naming OPENAI_API_KEY when OpenAI's own endpoint has no key (no network call)", async () => {
+    const invoker = createModelInvoker({ openai: {}, secrets: {}, retry });
+    await expect(invoker.invoke(request({}, [user('hi')]))).rejects.toThrow(
+      "openai provider failed after 1 attempt: no API key for the openai provider: set OPENAI_API_KEY in the server's environment",
     );
   });
 

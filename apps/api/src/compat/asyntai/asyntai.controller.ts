@@ -62,18 +62,18 @@ export class AsyntaiController {
     const limit = parseLimit(limitParam);
     const chat = await this.converse.findSession(p, sessionId);
     if (!chat) throw new DomainError('not_found', 'Session not found');
+    const display = await this.converse.displayText(p, chat);
     const messages = (await this.chats.messages(p, chat.id, { after: 0, limit: 100_000 }))
       .filter((m) => (m.type === 'user' || m.type === 'assistant') && typeof m.content === 'string')
-      .slice(-limit);
-    return {
-      success: true,
-      session_id: sessionId,
-      messages: messages.map((m) => ({
+      .map((m) => ({
         role: m.type,
-        content: m.content,
+        // Agents' control markers are not for the end user; the person's own text is shown as sent.
+        content: m.type === 'assistant' ? display(m) : m.content,
         timestamp: new Date(m.created_at as Date).toISOString(),
-      })),
-    };
+      }))
+      .filter((m) => m.role === 'user' || m.content !== '')
+      .slice(-limit);
+    return { success: true, session_id: sessionId, messages };
   }
 
   @Get('account')
