@@ -1,8 +1,15 @@
 import 'reflect-metadata';
-import { type INestApplication, Logger, type LogLevel } from '@nestjs/common';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@conclave/config';
+import {
+  accessLog,
+  createLogger,
+  logRunEnd,
+  PinoNestLogger,
+  type Logger as PinoLogger,
+} from '@conclave/logging';
 import { Database } from '@conclave/persistence';
 import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
 import {
@@ -31,13 +38,14 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 /**
  * Builds the API process: database (migrated), event bus, run execution (in-process in embedded
  * mode), and the Nest HTTP app. Used by main.ts and by the e2e tests, so both run the same wiring.
  */
-export async function createApiApp(config: AppConfig & { databaseUrl: string }): Promise<ApiApp> {
+export async function createApiApp(
+  config: AppConfig & { databaseUrl: string },
+  logger: PinoLogger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' }),
+): Promise<ApiApp> {
   const db = new Database(config.databaseUrl, { applicationName: 'conclave-api' });
   await db.connect();
   await db.migrate();
@@ -51,11 +59,13 @@ export async function createApiApp(config: AppConfig & { databaseUrl: string }):
     executor = createRunExecutor(db, bus, config, {
       log: (m) => runtimeLog.warn(m),
       onQueued: (run) => void dispatcher.dispatch(run.id, run),
+      onRunEnd: (end) => logRunEnd(logger, end),
     });
     dispatcher = new InProcessDispatcher(executor, config.workerConcurrency, (m) => runtimeLog.error(m));
     sweeper = new RunSweeper(db, dispatcher, bus, {
       intervalMs: config.sweepIntervalMs,
       log: (m) => runtimeLog.warn(m),
+      onRunEnd: (end) => logRunEnd(logger, end),
     });
   } else if (config.redisUrl) {
     // Queue mode: the API only enqueues; apps/worker executes runs and runs the sweeper (which
@@ -69,14 +79,15 @@ export async function createApiApp(config: AppConfig & { databaseUrl: string }):
     throw new Error('RUN_IN_PROCESS=false needs REDIS_URL (queue mode)');
   }
 
-  const levelIndex = LOG_LEVELS.indexOf(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ config, db, bus, dispatcher }),
     {
       bodyParser: false,
-      logger: LOG_LEVELS.slice(0, Math.max(levelIndex, 1) + 1),
+      logger: new PinoNestLogger(logger),
     },
   );
+  // First middleware: every request gets its access log line, even one the body parser rejects.
+  app.use(accessLog(logger));
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.use(bodyParserErrors);

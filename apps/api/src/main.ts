@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { describeStartupError, loadConfig } from '@conclave/config';
+import { createLogger, PinoNestLogger } from '@conclave/logging';
 import { DEMO_EMAIL, seedDemo } from './accounts/demo-seed';
 import { createApiApp } from './api-app';
 import { resolveDatabase } from './database-url';
@@ -9,10 +10,13 @@ import { resolveDatabase } from './database-url';
  * runs executed in-process, a demo account whose API key is printed on first start).
  */
 async function main(): Promise<void> {
-  const logger = new Logger('Conclave');
   const config = loadConfig();
+  const pino = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' });
+  // Every `new Logger(context)` in the code, before and after Nest starts, writes through pino.
+  Logger.overrideLogger(new PinoNestLogger(pino));
+  const logger = new Logger('Conclave');
   const database = await resolveDatabase(config, (line) => logger.log(line));
-  const api = await createApiApp({ ...config, databaseUrl: database.url });
+  const api = await createApiApp({ ...config, databaseUrl: database.url }, pino);
   await api.app.listen(config.port, config.host);
   const base = `http://localhost:${config.port}`;
   // Always printed (whatever LOG_LEVEL): scripts and tests wait for this line.

@@ -1,12 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { describeStartupError, loadConfig } from '@conclave/config';
+import { createLogger, PinoNestLogger } from '@conclave/logging';
 import { createWorkerApp } from './worker-app';
 
 /** `npm run start:worker`: executes queued runs (queue mode: REDIS_URL + DATABASE_URL). */
 async function main(): Promise<void> {
-  const logger = new Logger('Conclave');
   const config = loadConfig();
-  const worker = await createWorkerApp(config);
+  const pino = createLogger({ level: config.logLevel, format: config.logFormat, service: 'worker' });
+  Logger.overrideLogger(new PinoNestLogger(pino));
+  const logger = new Logger('Conclave');
+  const worker = await createWorkerApp(config, pino);
   // Always printed (whatever LOG_LEVEL): scripts and tests wait for this line.
   process.stdout.write(
     `Conclave worker ready (pid ${process.pid}, concurrency ${config.workerConcurrency}, queue prefix ${config.queuePrefix})\n`,

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { type INestApplicationContext, Logger, type LogLevel } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type AppConfig, ConfigError } from '@conclave/config';
+import { createLogger, logRunEnd, PinoNestLogger, type Logger as PinoLogger } from '@conclave/logging';
 import { Database } from '@conclave/persistence';
 import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
 import { createRunExecutor, QueueDispatcher, RunExecutor, RunSweeper } from '@conclave/runtime';
@@ -18,8 +19,6 @@ export interface WorkerApp {
   close(): Promise<void>;
 }
 
-const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
 /**
  * Builds a queue-mode worker: database (migrated under the advisory lock, like the API), Redis
  * event bus (events out, cancel signals in), the run executor, the BullMQ consumer of `runs`, and
@@ -27,7 +26,10 @@ const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbo
  * job Redis lost, and ends runs whose input request timed out. Every worker sweeps; claims and
  * job ids make that idempotent.
  */
-export async function createWorkerApp(config: AppConfig): Promise<WorkerApp> {
+export async function createWorkerApp(
+  config: AppConfig,
+  logger: PinoLogger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'worker' }),
+): Promise<WorkerApp> {
   if (!config.redisUrl || !config.databaseUrl)
     throw new ConfigError('The worker needs REDIS_URL and DATABASE_URL (queue mode, see docs/queue-mode.md)');
   const log = new Logger('Worker');
@@ -48,15 +50,16 @@ export async function createWorkerApp(config: AppConfig): Promise<WorkerApp> {
   const executor = createRunExecutor(db, bus, config, {
     log: (m) => log.warn(m),
     onQueued: (run) => void dispatcher.dispatch(run.id, run),
+    onRunEnd: (end) => logRunEnd(logger, end),
   });
   const sweeper = new RunSweeper(db, dispatcher, bus, {
     intervalMs: config.sweepIntervalMs,
     log: (m) => log.warn(m),
+    onRunEnd: (end) => logRunEnd(logger, end),
   });
 
-  const levelIndex = LOG_LEVELS.indexOf(config.logLevel);
   const context = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, executor }), {
-    logger: LOG_LEVELS.slice(0, Math.max(levelIndex, 1) + 1),
+    logger: new PinoNestLogger(logger),
   });
   await context.init();
   sweeper.start();

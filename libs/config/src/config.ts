@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_048_576),
   SEED_DEMO: bool.optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** Unset → JSON lines when stdout is not a terminal, the pretty format when it is. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   CREDITS_RULE: z.enum(['per_message', 'per_1k_tokens']).default('per_message'),
   CREDITS_PER_UNIT: z.coerce.number().int().min(0).max(1_000_000).default(1),
@@ -119,6 +121,7 @@ export interface AppConfig {
   tools: { maxCallsPerReply: number; concurrency: number; maxResponseBytes: number };
   seedDemo: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  logFormat: 'json' | 'pretty' | 'auto';
   rateLimitPerMinute: number;
   credits: { rule: 'per_message' | 'per_1k_tokens'; perUnit: number; defaultBalance: number };
   /** Monthly message limit per plan (Asyntai's plans by default); unknown plans get `free`'s. */
@@ -196,6 +199,7 @@ export function loadConfig(
     },
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? 'auto',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     credits: { rule: e.CREDITS_RULE, perUnit: e.CREDITS_PER_UNIT, defaultBalance: e.DEFAULT_CREDITS },
     planLimits: { ...DEFAULT_PLAN_LIMITS, ...parsePlanLimits(e.PLAN_MESSAGE_LIMITS) },

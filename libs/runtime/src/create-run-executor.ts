@@ -14,7 +14,7 @@ export function createRunExecutor(
   db: Database,
   bus: EventBus,
   config: AppConfig,
-  options: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner'> = {},
+  options: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner' | 'onRunEnd'> = {},
 ): RunExecutor {
   const models = createModelInvoker({
     openai: {

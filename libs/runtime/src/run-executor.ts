@@ -40,6 +40,33 @@ export interface RunExecutorOptions {
    * ended, or a run released on shutdown. (Unset → the sweeper finds it.)
    */
   onQueued?: (run: RunRow) => void;
+  /** A run this executor was running ended (logs one line per run end). */
+  onRunEnd?: (end: RunEndReport) => void;
+}
+
+/** How a run ended, for logs: its termination reason and, for a failure, the cause. */
+export interface RunEndReport {
+  runId: string;
+  chatId: string;
+  accountId?: string | null;
+  status: RunEnd['status'];
+  reason: string;
+  error?: string | null;
+}
+
+export function runEndReport(
+  run: Pick<RunRow, 'id' | 'chat_id'>,
+  end: RunEnd,
+  accountId?: string | null,
+): RunEndReport {
+  return {
+    runId: run.id,
+    chatId: run.chat_id,
+    accountId: accountId ?? null,
+    status: end.status,
+    reason: end.reason,
+    ...(end.status === 'failed' ? { error: end.error } : {}),
+  };
 }
 
 export type ExecutionResult = 'waiting' | 'ended' | 'skipped' | 'lost' | 'released';
@@ -268,6 +295,7 @@ export class RunExecutor {
       end,
     });
     if (!finished) return;
+    this.options.onRunEnd?.(runEndReport(ctx.run, end, ctx.accountId ?? ctx.run.account_id));
     this.publish(ctx, finished.events);
     if (finished.promoted) this.options.onQueued?.(finished.promoted);
   }

@@ -1,7 +1,14 @@
-import { ClaimsRepository, RunsRepository, type Database, type SweptChat } from '@conclave/persistence';
+import {
+  ClaimsRepository,
+  RunsRepository,
+  type Database,
+  type RunEnd,
+  type SweptChat,
+} from '@conclave/persistence';
 import type { EventBus } from '@conclave/realtime';
 import { toEnvelope } from '@conclave/realtime';
 import type { RunDispatcher } from './run-dispatcher';
+import { runEndReport, type RunEndReport } from './run-executor';
 
 /**
  * Postgres is the truth, the dispatcher only a messenger: the sweeper re-dispatches runs that are
@@ -19,7 +26,11 @@ export class RunSweeper {
     private readonly db: Database,
     private readonly dispatcher: RunDispatcher,
     private readonly bus: EventBus,
-    private readonly options: { intervalMs: number; log?: (message: string) => void },
+    private readonly options: {
+      intervalMs: number;
+      log?: (message: string) => void;
+      onRunEnd?: (end: RunEndReport) => void;
+    },
   ) {
     this.runs = new RunsRepository(db);
     this.claims = new ClaimsRepository(db);
@@ -45,11 +56,10 @@ export class RunSweeper {
       for (const run of stale) await this.dispatcher.dispatch(run.id, run);
       const expired = await this.runs.expiredInputs(500);
       for (const run of expired) {
-        const finished = await this.runs.finishRun({
-          runId: run.id,
-          end: { status: 'completed', reason: 'input_timeout', summary: null },
-        });
+        const end: RunEnd = { status: 'completed', reason: 'input_timeout', summary: null };
+        const finished = await this.runs.finishRun({ runId: run.id, end });
         if (!finished) continue;
+        this.options.onRunEnd?.(runEndReport(run, end, run.account_id));
         this.bus.publish({
           kind: 'events',
           accountId: run.account_id,

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { conflict, DomainError, type InputRequest, isUuid, notFound } from '@conclave/domain';
 import type { Principal } from '@conclave/auth';
@@ -36,6 +36,8 @@ const INPUT_BODY_HINT: Record<InputRequest['kind'], string> = {
 /** The chat use cases behind every API family (native/Agentok, Aksita, Asyntai). */
 @Injectable()
 export class ChatsService {
+  private readonly log = new Logger('Runs');
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
@@ -196,7 +198,21 @@ export class ChatsService {
         runId: run.id,
         end: { status: 'cancelled', reason: 'cancelled' },
       });
-      if (events) this.publish(principal.accountId, chatId, events);
+      if (events) {
+        this.publish(principal.accountId, chatId, events);
+        // the executor logs the runs it ends; this one ended here (see logRunEnd)
+        this.log.log(
+          {
+            msg: 'run ended',
+            run_id: run.id,
+            chat_id: chatId,
+            account_id: principal.accountId,
+            status: 'cancelled',
+            termination_reason: 'cancelled',
+          },
+          'Runs',
+        );
+      }
     } else {
       this.bus.publish({ kind: 'cancel', runId: run.id });
     }
