@@ -20,7 +20,7 @@ function newestSource() {
     const stat = statSync(path);
     if (stat.isDirectory()) {
       for (const name of readdirSync(path)) if (name !== 'node_modules') visit(join(path, name));
-    } else if (path.endsWith('.ts') || path.endsWith('.json')) {
+    } else if (/\.(ts|tsx|mts|json|css|html)$/.test(path)) {
       newest = Math.max(newest, stat.mtimeMs);
     }
   };

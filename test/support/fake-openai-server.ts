@@ -24,6 +24,8 @@ export interface FakeOpenAiServerOptions {
   replies: FakeReply[] | ((body: any) => FakeReply | Promise<FakeReply>);
   /** Answer 503 to the first N requests. */
   failFirst?: number;
+  /** Streaming: after the first half of the tokens, wait for this (e.g. to watch a reply stream in). */
+  midStream?: (body: any) => Promise<void>;
 }
 
 export interface FakeOpenAiServer {
@@ -63,7 +65,7 @@ export async function startFakeOpenAiServer(opts: FakeOpenAiServerOptions): Prom
     }
     const { content, toolCalls } = normalise(reply);
     const usage = usageFor(body, content, toolCalls);
-    if (body.stream) return streamCompletion(res, body, content, toolCalls, usage);
+    if (body.stream) return streamCompletion(res, body, content, toolCalls, usage, opts.midStream);
     sendJson(res, 200, {
       id: `chatcmpl-${index}`,
       object: 'chat.completion',
@@ -137,13 +139,14 @@ function usageFor(body: any, content: string | null, toolCalls: WireToolCall[]) 
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }
 
-function streamCompletion(
+async function streamCompletion(
   res: ServerResponse,
   body: any,
   content: string | null,
   toolCalls: WireToolCall[],
   usage: ReturnType<typeof usageFor>,
-): void {
+  midStream?: (body: any) => Promise<void>,
+): Promise<void> {
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
@@ -160,7 +163,11 @@ function streamCompletion(
     send({ ...base, choices: [{ index: 0, delta: d, finish_reason }] });
 
   delta({ role: 'assistant', content: '' });
-  for (const token of (content ?? '').match(/\S+\s*|\s+/g) ?? []) delta({ content: token });
+  const tokens = (content ?? '').match(/\S+\s*|\s+/g) ?? [];
+  const firstHalf = Math.ceil(tokens.length / 2);
+  for (const token of tokens.slice(0, firstHalf)) delta({ content: token });
+  if (midStream) await midStream(body);
+  for (const token of tokens.slice(firstHalf)) delta({ content: token });
   toolCalls.forEach((c, index) => {
     delta({
       tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: '' } }],

@@ -25,6 +25,7 @@ import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import { describeError, reasonPhrase } from './common/native-exception.filter';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
+import { serveConsole } from './console/console-static';
 import { aksitaError, isAksitaPath } from './compat/aksita/aksita-exception.filter';
 import { asyntaiError, isAsyntaiPath } from './compat/asyntai/asyntai-exception.filter';
 
@@ -92,6 +93,7 @@ export async function createApiApp(
   app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.use(bodyParserErrors);
   app.enableCors();
+  serveConsole(app);
   // socket.io on the same HTTP server; Redis adapter in queue mode (see realtime-io.adapter.ts).
   const io = new RealtimeIoAdapter(app, { redisUrl: config.redisUrl, ...config.realtime });
   await io.connect();

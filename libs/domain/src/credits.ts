@@ -23,6 +23,11 @@ export function minimumCredits(rule: CreditRule): number {
 }
 
 /** Plans and their monthly message limits (Asyntai's pricing page; configurable with PLAN_MESSAGE_LIMITS). */
+/** The monthly message limit of a plan; unknown plans get `free`'s. */
+export function planMessageLimit(limits: Record<string, number>, plan: string): number {
+  return limits[plan] ?? limits.free ?? 0;
+}
+
 export const DEFAULT_PLAN_LIMITS: Record<string, number> = {
   free: 100,
   starter: 2500,

@@ -72,4 +72,6 @@ export interface InputRequest {
   /** For `tool_outputs`: the calls the client must answer. */
   tool_calls?: ToolCall[];
   expires_at?: string | null;
+  /** The message the person is asked to answer (its sender and text), set when the chat starts waiting. */
+  question?: { sender: string; content: string | null } | null;
 }

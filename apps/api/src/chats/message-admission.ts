@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
-import { DomainError, minimumCredits, notFound } from '@conclave/domain';
+import { DomainError, minimumCredits, notFound, planMessageLimit } from '@conclave/domain';
 import { AccountsRepository, UsageRepository } from '@conclave/persistence';
 
 /**
@@ -52,6 +52,6 @@ export class MessageAdmission {
   }
 
   limitOf(plan: string): number {
-    return this.config.planLimits[plan] ?? this.config.planLimits.free ?? 0;
+    return planMessageLimit(this.config.planLimits, plan);
   }
 }

@@ -338,7 +338,16 @@ export class RunsRepository {
         [args.run.id, args.owner, args.step, JSON.stringify(args.state), args.expiresAt],
       );
       if (count === 0) throw new LeaseLostError(args.run.id);
-      const request = { ...args.request, expires_at: args.expiresAt?.toISOString() ?? null };
+      // Operators' inbox (issue 14): what the person is asked to answer, without reading the transcript.
+      const [last] = await tx.query<{ sender: string; content: string | null }>(
+        `SELECT sender, left(content, 4000) AS content FROM messages WHERE chat_id = $1 ORDER BY seq DESC LIMIT 1`,
+        [args.run.chat_id],
+      );
+      const request = {
+        ...args.request,
+        expires_at: args.expiresAt?.toISOString() ?? null,
+        question: last ? { sender: last.sender, content: last.content } : null,
+      };
       await tx.query(
         `UPDATE chats SET status = 'wait_for_human_input', input_request = $2, updated_at = now(),
            waiting_since = date_trunc('milliseconds', now()), input_overdue_at = NULL,

@@ -1,0 +1,19 @@
+import { createContext, useContext } from 'react';
+import type { ConclaveClient } from '../api/client';
+import type { Realtime } from '../api/realtime';
+
+export interface Session {
+  client: ConclaveClient;
+  realtime: Realtime;
+  /** The operator's identity: the name of the key they signed in with (null for an agent-scoped key). */
+  operator: { keyId: string; name: string } | null;
+  signOut(): void;
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside a signed-in console');
+  return session;
+}
