@@ -11,6 +11,13 @@ import {
   type Logger as PinoLogger,
 } from '@conclave/logging';
 import { Database } from '@conclave/persistence';
+import {
+  createKnowledge,
+  InProcessIngestion,
+  IngestionSweeper,
+  QueueIngestion,
+  type IngestionDispatcher,
+} from '@conclave/knowledge';
 import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
 import {
   createRunExecutor,
@@ -56,8 +63,28 @@ export async function createApiApp(
   let sweeper: RunSweeper | null = null;
   let dispatcher: RunDispatcher;
   const runtimeLog = new Logger('Runtime');
+  const knowledgeLog = new Logger('Knowledge');
+  const knowledge = createKnowledge(db, bus, config, {
+    log: (m) => knowledgeLog.warn(m),
+  });
+  // Indexing follows runs: in this process in embedded mode, on apps/worker in queue mode.
+  let ingestion: IngestionDispatcher;
+  let ingestionSweeper: IngestionSweeper | null = null;
+  if (config.runInProcess || !config.redisUrl) {
+    ingestion = new InProcessIngestion(knowledge.ingestion, config.knowledge.concurrency, (m) =>
+      knowledgeLog.warn(m),
+    );
+    ingestionSweeper = new IngestionSweeper(knowledge.repository, ingestion, config.sweepIntervalMs, (m) =>
+      knowledgeLog.warn(m),
+    );
+  } else {
+    ingestion = new QueueIngestion({ redisUrl: config.redisUrl, prefix: config.queuePrefix }, (m) =>
+      knowledgeLog.warn(m),
+    );
+  }
   if (config.runInProcess) {
     executor = createRunExecutor(db, bus, config, {
+      knowledge: knowledge.retriever,
       log: (m) => runtimeLog.warn(m),
       onQueued: (run) => void dispatcher.dispatch(run.id, run),
       onRunEnd: (end) => logRunEnd(logger, end),
@@ -81,7 +108,7 @@ export async function createApiApp(
   }
 
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot({ config, db, bus, dispatcher }),
+    AppModule.forRoot({ config, db, bus, dispatcher, knowledge, ingestion }),
     {
       bodyParser: false,
       logger: new PinoNestLogger(logger),
@@ -101,6 +128,7 @@ export async function createApiApp(
   setupOpenApi(app);
   await app.init();
   sweeper?.start();
+  ingestionSweeper?.start();
 
   return {
     app,
@@ -110,8 +138,10 @@ export async function createApiApp(
     sweeper,
     async close() {
       sweeper?.stop();
+      ingestionSweeper?.stop();
       await app.close();
       await dispatcher.close();
+      await ingestion.close();
       await bus.close();
       await db.close();
     },

@@ -9,6 +9,7 @@ import { CoreModule, type CoreServices } from './core.module';
 import { FlowsModule } from './flows/flows.module';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { HealthController } from './health/health.controller';
+import { KnowledgeModule } from './knowledge/knowledge.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
 @Module({})
@@ -27,6 +28,7 @@ export class AppModule {
         AgentsModule,
         AksitaModule,
         AsyntaiModule,
+        KnowledgeModule,
       ],
       controllers: [HealthController],
     };

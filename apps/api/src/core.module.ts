@@ -12,10 +12,13 @@ import {
   RunsRepository,
   UsageRepository,
 } from '@conclave/persistence';
+import type { IngestionDispatcher, KnowledgeServices } from '@conclave/knowledge';
 import { type EventBus } from '@conclave/realtime';
 import { RUN_DISPATCHER, type RunDispatcher } from '@conclave/runtime';
 
 export const EVENT_BUS = Symbol('EVENT_BUS');
+export const KNOWLEDGE = Symbol('KNOWLEDGE');
+export const INGESTION_DISPATCHER = Symbol('INGESTION_DISPATCHER');
 
 /** The process-wide parts built before Nest starts (see api-app.ts), exposed to the feature modules. */
 export interface CoreServices {
@@ -23,6 +26,9 @@ export interface CoreServices {
   db: Database;
   bus: EventBus;
   dispatcher: RunDispatcher;
+  knowledge: KnowledgeServices;
+  /** Where new and re-synced knowledge sources go to be indexed (in-process, or the BullMQ queue). */
+  ingestion: IngestionDispatcher;
 }
 
 @Global()
@@ -48,6 +54,8 @@ export class CoreModule {
       { provide: Database, useValue: core.db },
       { provide: EVENT_BUS, useValue: core.bus },
       { provide: RUN_DISPATCHER, useValue: core.dispatcher },
+      { provide: KNOWLEDGE, useValue: core.knowledge },
+      { provide: INGESTION_DISPATCHER, useValue: core.ingestion },
       ...repositories,
       {
         provide: ApiKeyAuthenticator,

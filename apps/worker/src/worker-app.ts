@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { type AppConfig, ConfigError } from '@conclave/config';
 import { createLogger, logRunEnd, PinoNestLogger, type Logger as PinoLogger } from '@conclave/logging';
 import { Database } from '@conclave/persistence';
+import { createKnowledge, IngestionSweeper, IngestionWorker, QueueIngestion } from '@conclave/knowledge';
 import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
 import { createRunExecutor, QueueDispatcher, RunExecutor, RunSweeper } from '@conclave/runtime';
 import { RunsConsumer } from './runs.consumer';
@@ -47,7 +48,29 @@ export async function createWorkerApp(
     prefix: config.queuePrefix,
     log: (m) => log.warn(m),
   });
+  // Knowledge: this worker indexes sources from the `knowledge` queue and retrieves for its runs.
+  const knowledge = createKnowledge(db, bus, config, { log: (m) => log.warn(m) });
+  const ingestionQueue = new QueueIngestion({ redisUrl: config.redisUrl, prefix: config.queuePrefix }, (m) =>
+    log.warn(m),
+  );
+  const ingestionWorker = new IngestionWorker(
+    knowledge.ingestion,
+    {
+      redisUrl: config.redisUrl,
+      prefix: config.queuePrefix,
+      concurrency: config.knowledge.concurrency,
+      leaseMs: config.leaseMs,
+    },
+    (m) => log.warn(m),
+  );
+  const ingestionSweeper = new IngestionSweeper(
+    knowledge.repository,
+    ingestionQueue,
+    config.sweepIntervalMs,
+    (m) => log.warn(m),
+  );
   const executor = createRunExecutor(db, bus, config, {
+    knowledge: knowledge.retriever,
     log: (m) => log.warn(m),
     onQueued: (run) => void dispatcher.dispatch(run.id, run),
     onRunEnd: (end) => logRunEnd(logger, end),
@@ -63,6 +86,7 @@ export async function createWorkerApp(
   });
   await context.init();
   sweeper.start();
+  ingestionSweeper.start();
 
   return {
     context,
@@ -72,6 +96,9 @@ export async function createWorkerApp(
     dispatcher,
     async close() {
       sweeper.stop();
+      ingestionSweeper.stop();
+      await ingestionWorker.close();
+      await ingestionQueue.close();
       await context.get(RunsConsumer).drain(config.shutdownGraceMs);
       await context.close();
       await dispatcher.close();

@@ -82,6 +82,26 @@ const EnvSchema = z.object({
   EGRESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** An operator's claim on a chat lapses after this long without the operator acting on it. */
   CLAIM_IDLE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
+  /** Largest uploaded knowledge file (bytes); larger uploads answer 413. */
+  KNOWLEDGE_MAX_FILE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_000_000_000)
+    .default(10 * 1024 * 1024),
+  /** Upper bound of a crawl's `max_pages` and `max_depth`. */
+  KNOWLEDGE_MAX_CRAWL_PAGES: z.coerce.number().int().min(1).max(100_000).default(200),
+  KNOWLEDGE_MAX_CRAWL_DEPTH: z.coerce.number().int().min(0).max(100).default(5),
+  KNOWLEDGE_MAX_CHUNKS_PER_ACCOUNT: z.coerce.number().int().min(1).max(100_000_000).default(100_000),
+  KNOWLEDGE_CHUNK_SIZE: z.coerce.number().int().min(100).max(20_000).default(1000),
+  KNOWLEDGE_CHUNK_OVERLAP: z.coerce.number().int().min(0).max(5_000).default(150),
+  /** Sources indexed at once per process. */
+  KNOWLEDGE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  /** OpenAI-compatible embeddings endpoint base URL (…/v1); unset → full-text search only. */
+  KNOWLEDGE_EMBEDDINGS_URL: z.string().url().optional(),
+  KNOWLEDGE_EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
+  KNOWLEDGE_EMBEDDINGS_API_KEY: z.string().optional(),
+  KNOWLEDGE_USER_AGENT: z.string().min(1).max(200).default('ConclaveBot/0.1'),
 });
 
 export interface AppConfig {
@@ -142,6 +162,18 @@ export interface AppConfig {
     maxPayloadBytes: number;
     /** SSE `: ping` comment interval. */
     heartbeatMs: number;
+  };
+  knowledge: {
+    maxFileBytes: number;
+    maxCrawlPages: number;
+    maxCrawlDepth: number;
+    maxChunksPerAccount: number;
+    chunkSize: number;
+    chunkOverlap: number;
+    concurrency: number;
+    /** Null → no embeddings: search is full-text only. */
+    embeddings: { baseUrl: string; model: string; apiKey?: string } | null;
+    userAgent: string;
   };
 }
 
@@ -217,6 +249,23 @@ export function loadConfig(
       maxSubscriptions: e.REALTIME_MAX_SUBSCRIPTIONS,
       maxPayloadBytes: e.REALTIME_MAX_PAYLOAD_BYTES,
       heartbeatMs: e.SSE_HEARTBEAT_MS,
+    },
+    knowledge: {
+      maxFileBytes: e.KNOWLEDGE_MAX_FILE_BYTES,
+      maxCrawlPages: e.KNOWLEDGE_MAX_CRAWL_PAGES,
+      maxCrawlDepth: e.KNOWLEDGE_MAX_CRAWL_DEPTH,
+      maxChunksPerAccount: e.KNOWLEDGE_MAX_CHUNKS_PER_ACCOUNT,
+      chunkSize: e.KNOWLEDGE_CHUNK_SIZE,
+      chunkOverlap: e.KNOWLEDGE_CHUNK_OVERLAP,
+      concurrency: e.KNOWLEDGE_CONCURRENCY,
+      embeddings: e.KNOWLEDGE_EMBEDDINGS_URL
+        ? {
+            baseUrl: e.KNOWLEDGE_EMBEDDINGS_URL,
+            model: e.KNOWLEDGE_EMBEDDINGS_MODEL,
+            apiKey: e.KNOWLEDGE_EMBEDDINGS_API_KEY,
+          }
+        : null,
+      userAgent: e.KNOWLEDGE_USER_AGENT,
     },
   };
   return { ...config, ...overrides };

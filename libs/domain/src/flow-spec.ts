@@ -199,6 +199,19 @@ export const NestedChats = strictObject({
 });
 export type NestedChatsSpec = z.infer<typeof NestedChats>;
 
+/**
+ * Retrieval for an agent: before each of its replies the newest message is searched in `base` (a
+ * knowledge base id or name) and the best `top_k` chunks scoring at least `min_score` (0..1) go into
+ * its prompt; the reply lists them in `meta.sources`. `null` switches off the agent resource's
+ * default base for this agent.
+ */
+export const KnowledgeRef = strictObject({
+  base: z.string().trim().min(1).max(200),
+  top_k: z.number().int().min(1).max(20).default(4),
+  min_score: z.number().min(0).max(1).default(0),
+});
+export type KnowledgeRef = z.infer<typeof KnowledgeRef>;
+
 export const AgentSpec = strictObject({
   name: agentName,
   type: AgentType.default('conversable'),
@@ -222,6 +235,7 @@ export const AgentSpec = strictObject({
     .min(1)
     .max(30 * 24 * 3600)
     .optional(),
+  knowledge: KnowledgeRef.nullable().optional(),
 });
 export type AgentSpec = z.infer<typeof AgentSpec>;
 

@@ -10,3 +10,4 @@ export * from './repositories/flows.repository';
 export * from './repositories/idempotency.repository';
 export * from './repositories/runs.repository';
 export * from './repositories/claims.repository';
+export * from './repositories/knowledge.repository';

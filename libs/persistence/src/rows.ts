@@ -125,6 +125,8 @@ export interface AgentRow {
   domain: string | null;
   enabled: boolean;
   is_primary: boolean;
+  /** Default knowledge base (id) of the flow's assistants. */
+  knowledge_base: string | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -9,6 +9,18 @@ export interface EventEnvelope {
   created_at: string;
 }
 
+/**
+ * An account-level event, not tied to a chat (e.g. `knowledge.source` indexing progress): delivered
+ * live to `subscribe_account` subscribers, never stored, so `chat_id` and `seq` are null.
+ */
+export interface AccountEventEnvelope {
+  chat_id: null;
+  seq: null;
+  type: string;
+  data: Record<string, unknown>;
+  created_at: string;
+}
+
 export function toEnvelope(row: EventRow): EventEnvelope {
   return {
     chat_id: row.chat_id,

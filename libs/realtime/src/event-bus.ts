@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { EventEnvelope } from './envelope';
+import type { AccountEventEnvelope, EventEnvelope } from './envelope';
 
 /**
  * Fan-out of committed events (and control signals) to whoever serves subscribers: the socket.io
@@ -10,7 +10,9 @@ export type BusMessage =
   | { kind: 'events'; accountId: string; chatId: string; events: EventEnvelope[] }
   | { kind: 'cancel'; runId: string }
   /** A streaming model's text delta (`message.delta`, seq null): forwarded to live subscribers, never stored. */
-  | { kind: 'delta'; accountId: string; chatId: string; envelope: EventEnvelope };
+  | { kind: 'delta'; accountId: string; chatId: string; envelope: EventEnvelope }
+  /** An account-level event (knowledge indexing progress) for the account's live subscribers. */
+  | { kind: 'account'; accountId: string; envelope: AccountEventEnvelope };
 
 export interface EventBus {
   publish(message: BusMessage): void;

@@ -14,7 +14,7 @@ export function createRunExecutor(
   db: Database,
   bus: EventBus,
   config: AppConfig,
-  options: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner' | 'onRunEnd'> = {},
+  options: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner' | 'onRunEnd' | 'knowledge'> = {},
 ): RunExecutor {
   const models = createModelInvoker({
     openai: {

@@ -2,11 +2,21 @@ import { randomUUID } from 'node:crypto';
 import {
   type CreditRule,
   type FlowSpec,
+  type ModelRequest,
   parseFlowSpec,
   type TokenUsage,
   type TranscriptMessage,
 } from '@conclave/domain';
 import { type Advance, type EngineState, type Engine, modelCallsOf, type Outcome } from '@conclave/engine';
+import {
+  knowledgeFor,
+  type KnowledgeRetriever,
+  retrievalQuery,
+  type SearchHit,
+  type SourceRef,
+  toSourceRefs,
+  withKnowledge,
+} from '@conclave/knowledge';
 import { isAbortError, type ModelInvoker, ModelProviderError } from '@conclave/llm';
 import {
   type Database,
@@ -42,6 +52,8 @@ export interface RunExecutorOptions {
   onQueued?: (run: RunRow) => void;
   /** A run this executor was running ended (logs one line per run end). */
   onRunEnd?: (end: RunEndReport) => void;
+  /** Knowledge retrieval for agents with a base (unset → agents answer without retrieval). */
+  knowledge?: KnowledgeRetriever;
 }
 
 /** How a run ended, for logs: its termination reason and, for a failure, the cause. */
@@ -144,12 +156,19 @@ export class RunExecutor {
 
   private async drive(ctx: StepContext): Promise<ExecutionResult> {
     const { run } = ctx;
-    const [chat] = await this.db.query<{ flow_id: string; flow_version: number; account_id: string }>(
-      `SELECT flow_id, flow_version, account_id FROM chats WHERE id = $1`,
+    const [chat] = await this.db.query<{
+      flow_id: string;
+      flow_version: number;
+      account_id: string;
+      knowledge_base: string | null;
+    }>(
+      `SELECT c.flow_id, c.flow_version, c.account_id, a.knowledge_base
+       FROM chats c LEFT JOIN agents a ON a.id = c.agent_id WHERE c.id = $1`,
       [run.chat_id],
     );
     if (!chat) return 'skipped'; // deleted meanwhile: the cascade took the run with it
     ctx.accountId = chat.account_id;
+    ctx.defaultBase = chat.knowledge_base;
     const parsed = parseFlowSpec(await FlowsRepository.spec(this.db, chat.flow_id, chat.flow_version));
     if (!parsed.ok) throw new Error(`stored flow is invalid: ${parsed.errors.join('; ')}`);
     const flow = parsed.flow;
@@ -190,17 +209,23 @@ export class RunExecutor {
       const step = this.engine.next(flow, state, transcript);
       switch (step.type) {
         case 'call_model': {
-          const reply = await this.models.invoke(step.request, {
+          const sources = await this.retrieve(ctx, flow, step.request);
+          const request = sources
+            ? { ...step.request, messages: withKnowledge(step.request.messages, sources.hits) }
+            : step.request;
+          const reply = await this.models.invoke(request, {
             signal: ctx.signal,
             onDelta: step.request.llm.stream
               ? (text) => this.publishDelta(ctx, step.request.agent, text)
               : undefined,
           });
           this.throwIfAborted(ctx);
+          const advance = this.apply(flow, state, transcript, { type: 'model_reply', reply });
+          if (sources) withSourcesMeta(advance, step.request.agent, toSourceRefs(sources.hits));
           state = await this.commit(
             ctx,
             transcript,
-            this.apply(flow, state, transcript, { type: 'model_reply', reply }),
+            advance,
             // A reply's usage lands on its message; selection and summary calls produce none.
             { extraUsage: step.request.purpose === 'reply' ? undefined : reply.usage },
           );
@@ -241,6 +266,28 @@ export class RunExecutor {
           await this.end(ctx, { status: 'completed', reason: step.reason, summary: step.summary }, state);
           return 'ended';
       }
+    }
+  }
+
+  /**
+   * Retrieval before an agent's reply (never for speaker selection or summaries): the newest text
+   * from someone else is searched in the agent's base. A failing search must not fail the chat:
+   * the agent then answers without excerpts, and its reply lists no sources.
+   */
+  private async retrieve(
+    ctx: StepContext,
+    flow: FlowSpec,
+    request: ModelRequest,
+  ): Promise<{ hits: SearchHit[] } | null> {
+    if (!this.options.knowledge || !ctx.accountId || request.purpose !== 'reply') return null;
+    const ref = knowledgeFor(flow, request.agent, ctx.defaultBase ?? null);
+    const query = ref ? retrievalQuery(request.messages) : null;
+    if (!ref || !query) return null;
+    try {
+      return { hits: await this.options.knowledge.retrieve(ctx.accountId, ref, query) };
+    } catch (err) {
+      this.log(`knowledge retrieval for run ${ctx.run.id} failed: ${(err as Error)?.message ?? err}`);
+      return null;
     }
   }
 
@@ -392,6 +439,14 @@ interface StepContext {
   step: number;
   signal: AbortSignal;
   accountId?: string;
+  /** The chat's agent resource's default knowledge base (id or name), if any. */
+  defaultBase?: string | null;
+}
+
+/** The reply the retrieval was for carries its sources (`meta.sources`, [] when nothing matched). */
+function withSourcesMeta(advance: Advance, agent: string, sources: SourceRef[]): void {
+  const reply = advance.messages.find((m) => m.sender === agent && m.type !== 'tool');
+  if (reply) reply.meta = { ...(reply.meta ?? {}), sources };
 }
 
 export function toTranscriptMessage(row: MessageRow): TranscriptMessage {

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { KnowledgeServices } from '@conclave/knowledge';
+import { KNOWLEDGE } from '../core.module';
 import type { Principal } from '@conclave/auth';
 import { DomainError, invalid, isUuid, notFound } from '@conclave/domain';
 import { AgentsRepository, FlowsRepository, type AgentRow } from '@conclave/persistence';
@@ -13,12 +15,15 @@ export class AgentsService {
   constructor(
     private readonly agents: AgentsRepository,
     private readonly flows: FlowsRepository,
+    @Inject(KNOWLEDGE) private readonly knowledge: KnowledgeServices,
   ) {}
 
   async create(p: Principal, body: CreateAgentBody): Promise<AgentRow> {
     if (p.agentId) throw new DomainError('forbidden', 'A key scoped to one agent cannot create agents');
     await this.assertFlow(p, body.flow_id);
+    const knowledgeBase = await this.knowledgeBase(p, body.knowledge_base_id);
     return this.agents.create(p.accountId, {
+      knowledgeBase,
       name: body.name,
       flowId: body.flow_id.toLowerCase(),
       domain: body.domain ?? null,
@@ -41,6 +46,7 @@ export class AgentsService {
   async update(p: Principal, id: string, body: UpdateAgentBody): Promise<AgentRow> {
     const current = await this.get(p, id);
     if (body.flow_id !== undefined) await this.assertFlow(p, body.flow_id);
+    const knowledgeBase = await this.knowledgeBase(p, body.knowledge_base_id);
     if (body.is_primary === false && current.is_primary)
       throw invalid('An account always has one primary agent: make another agent primary instead');
     const updated = await this.agents.update(p.accountId, id, {
@@ -49,6 +55,7 @@ export class AgentsService {
       domain: body.domain,
       enabled: body.enabled,
       isPrimary: body.is_primary,
+      knowledgeBase,
     });
     if (!updated) throw notFound('Agent');
     return updated;
@@ -57,6 +64,17 @@ export class AgentsService {
   async delete(p: Principal, id: string): Promise<void> {
     await this.get(p, id);
     if (!(await this.agents.delete(p.accountId, id))) throw notFound('Agent');
+  }
+
+  /** A default knowledge base must be one of the account's (by id); null clears it. */
+  private async knowledgeBase(
+    p: Principal,
+    id: string | null | undefined,
+  ): Promise<string | null | undefined> {
+    if (id === undefined || id === null) return id;
+    const base = isUuid(id) ? await this.knowledge.repository.getBase(p.accountId, id.toLowerCase()) : null;
+    if (!base) throw notFound('Knowledge base');
+    return base.id;
   }
 
   /** The flow must be the account's and not archived. */

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { BusMessage, EventBus, EventEnvelope } from '@conclave/realtime';
+import type { AccountEventEnvelope, BusMessage, EventBus, EventEnvelope } from '@conclave/realtime';
 import { EVENT_BUS } from '../core.module';
 import type { ChatFeed } from './chat-feed';
 
-export type AccountStatusListener = (envelope: EventEnvelope) => void;
+export type AccountStatusListener = (envelope: EventEnvelope | AccountEventEnvelope) => void;
 
 /** What an account-wide subscriber (an operator's inbox) receives: status, claims and overdue questions. */
 export const ACCOUNT_EVENT_TYPES = new Set(['chat.status', 'chat.claimed', 'chat.released', 'input.overdue']);
@@ -11,7 +11,8 @@ export const ACCOUNT_EVENT_TYPES = new Set(['chat.status', 'chat.claimed', 'chat
 /**
  * This API instance's single listener on the event bus: hands each chat's events to the local feeds
  * (socket.io subscriptions, SSE responses) of that chat, and `chat.status`, claim and
- * `input.overdue` events to the account-wide listeners. In queue mode the bus is Redis pub/sub, so events committed by a worker or another API
+ * `input.overdue` events to the account-wide listeners, with account-level events (knowledge
+ * indexing progress). In queue mode the bus is Redis pub/sub, so events committed by a worker or another API
  * instance reach every instance's subscribers. Delivery never awaits a client.
  */
 @Injectable()
@@ -55,6 +56,8 @@ export class EventRouter implements OnModuleDestroy {
       }
     } else if (message.kind === 'delta') {
       this.each(this.feeds.get(message.chatId), (feed) => feed.deliverDelta(message.envelope));
+    } else if (message.kind === 'account') {
+      this.each(this.accounts.get(message.accountId), (listener) => listener(message.envelope));
     }
   }
 

@@ -12,7 +12,7 @@ import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { ApiKeyAuthenticator, extractApiKey, type Principal } from '@conclave/auth';
 import { isUuid } from '@conclave/domain';
 import { ChatsRepository } from '@conclave/persistence';
-import type { EventEnvelope } from '@conclave/realtime';
+import type { AccountEventEnvelope, EventEnvelope } from '@conclave/realtime';
 import type { Server, Socket } from 'socket.io';
 import { ChatFeeds, type OpenFeed } from './chat-feeds';
 import { EventRouter } from './event-router';
@@ -133,9 +133,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const connection = this.connections.get(socket.id);
     if (!connection) return { ok: false, error: 'Not connected' };
     if (!connection.stopAccount) {
-      connection.stopAccount = this.router.addAccountListener(connection.principal.accountId, (envelope) =>
-        this.send(socket, envelope),
-      );
+      const agentScoped = connection.principal.agentId !== null;
+      connection.stopAccount = this.router.addAccountListener(connection.principal.accountId, (envelope) => {
+        // Account-level events (knowledge bases) are management data: not for agent-scoped keys.
+        if (envelope.chat_id === null && agentScoped) return;
+        this.send(socket, envelope);
+      });
       void socket.join(`account:${connection.principal.accountId}`);
     }
     return { ok: true };
@@ -165,7 +168,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   /** Never awaits: socket.io queues per socket, so a slow client only delays itself (until dropped). */
-  private send(socket: Socket, envelope: EventEnvelope): void {
+  private send(socket: Socket, envelope: EventEnvelope | AccountEventEnvelope): void {
     const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
     if (queued > MAX_QUEUED_PACKETS) {
       this.log.warn(`socket ${socket.id} is not reading its events: disconnected`);

@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { CreditsUsage1764100000000 } from './1764100000000-credits-usage';
 import { CommitStepFunction1764200000000 } from './1764200000000-commit-step-function';
 import { OperatorClaims1765400000000 } from './1765400000000-operator-claims';
+import { Knowledge1765500000000 } from './1765500000000-knowledge';
 
 /** Every migration in order; run on start-up. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreditsUsage1764100000000,
   CommitStepFunction1764200000000,
   OperatorClaims1765400000000,
+  Knowledge1765500000000,
 ];

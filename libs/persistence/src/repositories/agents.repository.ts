@@ -7,6 +7,8 @@ export interface NewAgent {
   domain?: string | null;
   enabled?: boolean;
   isPrimary?: boolean;
+  /** Default knowledge base id for the flow's assistants (null: none). */
+  knowledgeBase?: string | null;
 }
 
 export type AgentChanges = Partial<NewAgent>;
@@ -33,9 +35,17 @@ export class AgentsRepository {
           [accountId],
         );
       const [row] = await tx.query<AgentRow>(
-        `INSERT INTO agents (account_id, name, flow_id, domain, enabled, is_primary)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [accountId, agent.name, agent.flowId, agent.domain ?? null, agent.enabled ?? true, primary],
+        `INSERT INTO agents (account_id, name, flow_id, domain, enabled, is_primary, knowledge_base)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+        [
+          accountId,
+          agent.name,
+          agent.flowId,
+          agent.domain ?? null,
+          agent.enabled ?? true,
+          primary,
+          agent.knowledgeBase ?? null,
+        ],
       );
       return row;
     });
@@ -88,6 +98,7 @@ export class AgentsRepository {
            domain = CASE WHEN $5 THEN $6 ELSE domain END,
            enabled = coalesce($7, enabled),
            is_primary = is_primary OR coalesce($8, false),
+           knowledge_base = CASE WHEN $9 THEN $10 ELSE knowledge_base END,
            updated_at = now()
          WHERE id = $1 AND account_id = $2 RETURNING ${COLUMNS}`,
           [
@@ -99,6 +110,8 @@ export class AgentsRepository {
             changes.domain ?? null,
             changes.enabled ?? null,
             changes.isPrimary ?? null,
+            changes.knowledgeBase !== undefined,
+            changes.knowledgeBase ?? null,
           ],
         );
         if (!row) throw new AgentNotFound(); // rolls back the unset of the old primary
@@ -130,7 +143,7 @@ export class AgentsRepository {
   }
 }
 
-const COLUMNS = `id, website_id, account_id, name, flow_id, domain, enabled, is_primary, created_at, updated_at`;
+const COLUMNS = `id, website_id, account_id, name, flow_id, domain, enabled, is_primary, knowledge_base, created_at, updated_at`;
 
 class AgentNotFound extends Error {}
 

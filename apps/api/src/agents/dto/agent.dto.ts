@@ -11,6 +11,8 @@ export const CreateAgentBody = z
     domain: domain.optional(),
     enabled: z.boolean().default(true),
     is_primary: z.boolean().optional(),
+    /** Knowledge base the flow's assistants retrieve from when the flow names none. */
+    knowledge_base_id: z.string().min(1).max(100).nullable().optional(),
   })
   .strict();
 export type CreateAgentBody = z.infer<typeof CreateAgentBody>;
@@ -22,6 +24,7 @@ export const UpdateAgentBody = z
     domain: domain.optional(),
     enabled: z.boolean().optional(),
     is_primary: z.boolean().optional(),
+    knowledge_base_id: z.string().min(1).max(100).nullable().optional(),
   })
   .strict();
 export type UpdateAgentBody = z.infer<typeof UpdateAgentBody>;
@@ -36,6 +39,7 @@ export function toAgentDto(agent: AgentRow) {
     domain: agent.domain,
     enabled: agent.enabled,
     is_primary: agent.is_primary,
+    knowledge_base_id: agent.knowledge_base,
     created_at: agent.created_at,
     updated_at: agent.updated_at,
   };

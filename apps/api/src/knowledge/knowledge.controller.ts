@@ -1,0 +1,143 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Req,
+  UploadedFile,
+  UseFilters,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
+import type { Request } from 'express';
+import { NativeExceptionFilter } from '../common/native-exception.filter';
+import { IdPipe } from '../common/uuid.pipe';
+import { ZodPipe } from '../common/zod-body.pipe';
+import {
+  CreateBaseBody,
+  SearchBody,
+  SourceBody,
+  toBaseDto,
+  toHitDto,
+  toSourceDto,
+  UpdateBaseBody,
+  UploadFields,
+} from './dto/knowledge.dto';
+import { KnowledgeService, type UploadedDocument } from './knowledge.service';
+
+const baseId = new IdPipe('Knowledge base');
+const sourceId = new IdPipe('Source');
+const sourceBody = new ZodPipe(SourceBody);
+const uploadFields = new ZodPipe(UploadFields);
+
+/** Knowledge bases (native shape), mounted at `/knowledge-bases` and `/v1/knowledge-bases`. */
+@Controller(['knowledge-bases', 'v1/knowledge-bases'])
+@UseGuards(ApiKeyGuard)
+@UseFilters(NativeExceptionFilter)
+export class KnowledgeController {
+  constructor(private readonly knowledge: KnowledgeService) {}
+
+  @Post()
+  async create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateBaseBody)) body: CreateBaseBody) {
+    return toBaseDto(await this.knowledge.createBase(p, body));
+  }
+
+  @Get()
+  async list(@CurrentPrincipal() p: Principal) {
+    return (await this.knowledge.listBases(p)).map(toBaseDto);
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() p: Principal, @Param('id', baseId) id: string) {
+    return toBaseDto(await this.knowledge.getBase(p, id));
+  }
+
+  @Patch(':id')
+  async update(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', baseId) id: string,
+    @Body(new ZodPipe(UpdateBaseBody)) body: UpdateBaseBody,
+  ) {
+    return toBaseDto(await this.knowledge.updateBase(p, id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async delete(@CurrentPrincipal() p: Principal, @Param('id', baseId) id: string): Promise<void> {
+    await this.knowledge.deleteBase(p, id);
+  }
+
+  /**
+   * A JSON body adds text (`type: "text"`) or a website crawl (`type: "website"`); a multipart body
+   * uploads a file (field `file`; Markdown, HTML, PDF or plain text). `202`: indexing runs in the
+   * background; follow it with `GET .../sources/{id}` or `knowledge.source` events.
+   */
+  @Post(':id/sources')
+  @HttpCode(202)
+  @UseInterceptors(FileInterceptor('file'))
+  async addSource(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', baseId) id: string,
+    @Req() req: Request,
+    @UploadedFile() file: UploadedDocument | undefined,
+    @Body() body: unknown,
+  ) {
+    const multipart = (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
+    const source = multipart
+      ? await this.knowledge.addUpload(p, id, file, uploadFields.transform(body ?? {}))
+      : await this.knowledge.addSource(p, id, sourceBody.transform(body));
+    return toSourceDto(source);
+  }
+
+  @Get(':id/sources')
+  async listSources(@CurrentPrincipal() p: Principal, @Param('id', baseId) id: string) {
+    return (await this.knowledge.listSources(p, id)).map(toSourceDto);
+  }
+
+  @Get(':id/sources/:sourceId')
+  async getSource(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', baseId) id: string,
+    @Param('sourceId', sourceId) source: string,
+  ) {
+    return toSourceDto(await this.knowledge.getSource(p, id, source));
+  }
+
+  @Post(':id/sources/:sourceId/resync')
+  @HttpCode(202)
+  async resync(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', baseId) id: string,
+    @Param('sourceId', sourceId) source: string,
+  ) {
+    return toSourceDto(await this.knowledge.resync(p, id, source));
+  }
+
+  @Delete(':id/sources/:sourceId')
+  @HttpCode(204)
+  async deleteSource(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', baseId) id: string,
+    @Param('sourceId', sourceId) source: string,
+  ): Promise<void> {
+    await this.knowledge.deleteSource(p, id, source);
+  }
+
+  /** The ranked chunks a question finds, with scores: what an agent of this base would be given. */
+  @Post(':id/search')
+  @HttpCode(200)
+  async search(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', baseId) id: string,
+    @Body(new ZodPipe(SearchBody)) body: SearchBody,
+  ) {
+    const hits = await this.knowledge.search(p, id, body);
+    return { query: body.query, k: body.k, results: hits.map(toHitDto) };
+  }
+}
