@@ -8,6 +8,7 @@ import {
   ClaimsRepository,
   Database,
   EventsRepository,
+  ForksRepository,
   FlowsRepository,
   RunsRepository,
   UsageRepository,
@@ -44,6 +45,7 @@ export class CoreModule {
       FlowsRepository,
       RunsRepository,
       EventsRepository,
+      ForksRepository,
     ].map((Repository) => ({
       provide: Repository,
       useFactory: (db: Database) => new Repository(db),

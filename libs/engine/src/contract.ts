@@ -52,6 +52,12 @@ export interface Advance {
   state: EngineState;
   /** New transcript messages, in order, to persist with `state`. */
   messages: TranscriptMessage[];
+  /**
+   * Fork points: for each message, the state right after it when the engine passed a consistent
+   * point there (null otherwise); `continueFrom` resumes such a state. The last message's point is
+   * `state` itself.
+   */
+  checkpoints?: (EngineState | null)[];
 }
 
 /** Opaque-to-the-runtime, JSON-serialisable engine state (counters, positions, pending request). */
@@ -65,6 +71,11 @@ export interface Engine {
    * followed by every message this run produced so far.
    */
   next(flow: FlowSpec, state: EngineState, transcript: readonly TranscriptMessage[]): Step;
+  /**
+   * Continues a state saved mid-step (a fork point from `Advance.checkpoints`) until it waits for the
+   * runtime again; null when `state` already waits (nothing to continue).
+   */
+  continueFrom(flow: FlowSpec, state: EngineState, transcript: readonly TranscriptMessage[]): Advance | null;
   /** Applies the outcome of the step `next` returned. */
   apply(
     flow: FlowSpec,

@@ -20,6 +20,7 @@ import {
 import { seedRng } from './rng';
 import { openSequentialChat } from './sequential';
 import {
+  INTERNAL_PHASES,
   inGroupChat,
   modelCallIndex,
   readState,
@@ -38,6 +39,7 @@ const MAX_INTERNAL_STEPS = 1_000_000;
 /** Moves through the internal phases until the conversation waits for the runtime (or has ended). */
 function advance(w: Work): void {
   for (let i = 0; i < MAX_INTERNAL_STEPS; i++) {
+    snapshot(w);
     const phase = w.state.phase;
     switch (phase.kind) {
       case 'after_message':
@@ -66,6 +68,16 @@ function advance(w: Work): void {
   throw new Error('engine: too many internal steps without I/O');
 }
 
+/**
+ * Between internal phases the state is consistent: resuming it (`continueFrom`) replays the rest of
+ * the step exactly. The first such state after each new message is that message's fork point.
+ */
+function snapshot(w: Work): void {
+  const length = w.transcript.length;
+  if (w.out.length === 0 || w.snapshots?.has(length)) return;
+  (w.snapshots ??= new Map()).set(length, structuredClone(w.state));
+}
+
 function work(flow: FlowSpec, state: ConversationState, transcript: readonly TranscriptMessage[]): Work {
   return {
     flow,
@@ -74,6 +86,17 @@ function work(flow: FlowSpec, state: ConversationState, transcript: readonly Tra
     transcript: [...transcript],
     out: [],
   };
+}
+
+/** The advance's messages, final state, and each message's fork point. */
+function result(w: Work): Advance {
+  const first = w.transcript.length - w.out.length;
+  // The last message's fork point is the final state itself.
+  const checkpoints = w.out.map((_, i) => {
+    const snap = i < w.out.length - 1 ? w.snapshots?.get(first + i + 1) : undefined;
+    return snap ? toEngineState(snap) : null;
+  });
+  return { state: toEngineState(w.state), messages: w.out, checkpoints };
 }
 
 function checkTranscript(state: ConversationState, transcript: readonly TranscriptMessage[]): void {
@@ -108,7 +131,20 @@ function start(flow: FlowSpec, run: RunStart): Advance {
   else if (chat.type === 'group') openChat(w, chat.initiator, groupManager(w.team).name, run.message);
   else openSequentialChat(w, 0, run.message);
   advance(w);
-  return { state: toEngineState(w.state), messages: w.out };
+  return result(w);
+}
+
+function continueFrom(
+  flow: FlowSpec,
+  engineState: EngineState,
+  transcript: readonly TranscriptMessage[],
+): Advance | null {
+  const state = readState(engineState);
+  checkTranscript(state, transcript);
+  if (!INTERNAL_PHASES.has(state.phase.kind)) return null;
+  const w = work(flow, state, transcript);
+  advance(w);
+  return result(w);
 }
 
 function next(flow: FlowSpec, engineState: EngineState, transcript: readonly TranscriptMessage[]): Step {
@@ -188,7 +224,7 @@ function apply(
       throw new Error(`engine: cannot apply an outcome in phase "${p.kind}"`);
   }
   advance(w);
-  return { state: toEngineState(w.state), messages: w.out };
+  return result(w);
 }
 
 /** The call whose reply is being applied is one more model call of the agent it was made for. */
@@ -204,4 +240,4 @@ function countModelCall(w: Work, phase: Phase): void {
 }
 
 /** AG2 conversation semantics as a pure state machine (see AG2-SEMANTICS.md). */
-export const engine: Engine = { start, next, apply };
+export const engine: Engine = { start, next, apply, continueFrom };

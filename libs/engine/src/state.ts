@@ -125,6 +125,8 @@ export interface Work {
   transcript: TranscriptMessage[];
   /** Messages produced by this call, returned to the runtime. */
   out: TranscriptMessage[];
+  /** Consistent states passed after a message (transcript length → state): the fork points. */
+  snapshots?: Map<number, ConversationState>;
 }
 
 /** Read-only view used by `next`. */

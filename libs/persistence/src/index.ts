@@ -11,3 +11,4 @@ export * from './repositories/idempotency.repository';
 export * from './repositories/runs.repository';
 export * from './repositories/claims.repository';
 export * from './repositories/knowledge.repository';
+export * from './repositories/forks.repository';

@@ -58,6 +58,9 @@ export interface ChatRow {
   /** The asking agent's `input_sla_seconds` deadline, and when `input.overdue` was written. */
   input_due_at: Date | null;
   input_overdue_at: Date | null;
+  /** Set on a fork: the chat it was forked from (null once that chat is deleted) and the message seq. */
+  parent_chat_id: string | null;
+  forked_at_seq: number | null;
   created_at: Date;
   updated_at: Date;
 }

@@ -192,6 +192,11 @@ export class RunExecutor {
         extraEventsFirst: [{ type: 'run.started', data: { run_id: run.id } }],
       });
     }
+    if (!run.pending_answer) {
+      // A run forked mid-step starts from a fork point: it first finishes that step.
+      const continued = this.engine.continueFrom(flow, state, transcript);
+      if (continued) state = await this.commit(ctx, transcript, continued);
+    }
     if (run.pending_answer) {
       const answer = run.pending_answer;
       const outcome: Outcome =
@@ -317,6 +322,7 @@ export class RunExecutor {
       step: ctx.step,
       state: advance.state,
       messages: advance.messages,
+      checkpoints: advance.checkpoints,
       leaseMs: this.options.leaseMs,
       consumeAnswer: options.consumeAnswer,
       leadingEvents: options.extraEventsFirst,

@@ -24,6 +24,9 @@ export function toChatDto(chat: ChatRow) {
     termination_reason: chat.termination_reason,
     active_run_id: chat.active_run_id,
     last_seq: chat.last_seq,
+    // A fork (POST /chats/{id}/fork): the chat it was forked from and the message it was forked at.
+    parent_chat_id: chat.parent_chat_id ?? null,
+    forked_at_seq: chat.forked_at_seq ?? null,
     // Operators (issue 14): who holds the chat, since when it waits, and whether its SLA passed.
     claim: activeClaim(chat),
     waiting_since: waiting ? chat.waiting_since : null,

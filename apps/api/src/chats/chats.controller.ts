@@ -18,6 +18,7 @@ import { toChatDto } from './chat.mapper';
 import { ChatsService } from './chats.service';
 import {
   CreateChatBody,
+  ForkBody,
   InputBody,
   ListChatsQuery,
   ListMessagesQuery,
@@ -98,6 +99,18 @@ export class ChatsController {
   @HttpCode(200)
   async release(@CurrentPrincipal() p: Principal, @Param('id', chatId) id: string) {
     return toChatDto(await this.chats.release(p, id));
+  }
+
+  /** Time travel: a new chat from message `at_seq` of this one → 201 (`?wait=true`: after its run settles). */
+  @Post(':id/fork')
+  @HttpCode(201)
+  async fork(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', chatId) id: string,
+    @Body(new ZodPipe(ForkBody)) body: ForkBody,
+    @Query(new ZodPipe(WaitQuery)) q: WaitQuery,
+  ) {
+    return toChatDto(await this.chats.fork(p, id, body, q.wait));
   }
 
   @Post([':id/cancel', ':id/abort'])

@@ -9,6 +9,7 @@ import {
   type ChatOrder,
   type ClaimHolder,
   FlowsRepository,
+  ForksRepository,
   RunsRepository,
   type ChatRow,
   type EventRow,
@@ -22,7 +23,7 @@ import { EVENT_BUS } from '../core.module';
 import { ChatWaiter } from './chat-waiter';
 import { MessageAdmission } from './message-admission';
 import { toChatDto, toMessageDto, toRunDto } from './chat.mapper';
-import type { CreateChatBody } from './dto/chat.dto';
+import type { CreateChatBody, ForkBody } from './dto/chat.dto';
 
 export type Multitask = 'reject' | 'enqueue' | 'interrupt';
 
@@ -46,6 +47,7 @@ export class ChatsService {
     private readonly claims: ClaimsRepository,
     private readonly flows: FlowsRepository,
     private readonly runs: RunsRepository,
+    private readonly forks: ForksRepository,
     private readonly waiter: ChatWaiter,
     private readonly admission: MessageAdmission,
   ) {}
@@ -243,6 +245,31 @@ export class ChatsService {
     await this.get(principal, chatId);
     const rows = await this.chats.messages(chatId, query);
     return rows.map(toMessageDto);
+  }
+
+  /**
+   * A new chat with the transcript up to `at_seq` and the engine state as it was there, its run
+   * resumed from that state (it asks the same question, calls the same model, or ends as the original
+   * did). `wait` returns once that run pauses or ends.
+   */
+  async fork(principal: Principal, chatId: string, body: ForkBody, wait: boolean): Promise<ChatRow> {
+    await this.get(principal, chatId); // 404 for another account's (or another agent's) chat
+    await this.admission.admit(principal.accountId);
+    const result = await this.forks.fork({
+      accountId: principal.accountId,
+      chatId,
+      atSeq: body.at_seq,
+      name: body.name,
+    });
+    if (!result.ok) {
+      await this.admission.release(principal.accountId);
+      if (result.reason === 'not_found') throw notFound('Chat');
+      throw new DomainError('invalid', result.message);
+    }
+    this.publish(principal.accountId, result.chat.id, result.events);
+    await this.dispatcher.dispatch(result.run.id, result.run);
+    if (wait) await this.waiter.untilSettled(principal.accountId, result.chat.id, this.config.waitTimeoutMs);
+    return this.get(principal, result.chat.id);
   }
 
   private async cancelAndSettle(principal: Principal, chatId: string): Promise<void> {

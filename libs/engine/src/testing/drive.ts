@@ -7,7 +7,7 @@ import type {
   ToolCall,
   TranscriptMessage,
 } from '@conclave/domain';
-import type { EngineState, Outcome, RunStart, Step } from '../contract';
+import type { Advance, EngineState, Outcome, RunStart, Step } from '../contract';
 import { engine } from '../engine';
 
 /**
@@ -42,6 +42,8 @@ export interface DriveResult {
   step: Step;
   steps: Step[];
   checkpoints: Checkpoint[];
+  /** Fork points: the state right after each message that has one (transcript length → state). */
+  forkPoints: Map<number, EngineState>;
 }
 
 export function drive(
@@ -51,7 +53,7 @@ export function drive(
   maxSteps = 10_000,
 ): DriveResult {
   const first = engine.start(flow, run);
-  return resume(
+  const result = resume(
     flow,
     first.state,
     [...run.history, ...first.messages],
@@ -59,6 +61,8 @@ export function drive(
     maxSteps,
     run.history.length,
   );
+  addForkPoints(result.forkPoints, run.history.length, first);
+  return result;
 }
 
 export function resume(
@@ -85,15 +89,23 @@ export function resume(
   const transcript = [...initialTranscript];
   const steps: Step[] = [];
   const checkpoints: Checkpoint[] = [];
+  const forkPoints = new Map<number, EngineState>();
+  const take = (advanced: Advance) => {
+    addForkPoints(forkPoints, transcript.length, advanced);
+    state = advanced.state;
+    transcript.push(...advanced.messages);
+  };
+  // A state saved mid-step (a fork point) first finishes its step.
+  const continued = engine.continueFrom(flow, state, transcript);
+  if (continued) take(continued);
   for (let i = 0; i < maxSteps; i++) {
     const step = engine.next(flow, state, transcript);
     steps.push(step);
     checkpoints.push({ state, length: transcript.length, step });
     const outcome = perform(step);
-    if (!outcome) return { transcript, messages: transcript.slice(base), state, step, steps, checkpoints };
-    const advanced = engine.apply(flow, state, transcript, outcome);
-    state = advanced.state;
-    transcript.push(...advanced.messages);
+    if (!outcome)
+      return { transcript, messages: transcript.slice(base), state, step, steps, checkpoints, forkPoints };
+    take(engine.apply(flow, state, transcript, outcome));
   }
   throw new Error(`drive: no end after ${maxSteps} steps`);
 
@@ -117,6 +129,15 @@ export function resume(
       }
     }
   }
+}
+
+/** Records an advance's fork points: each message's checkpoint, and the final state for the last. */
+function addForkPoints(points: Map<number, EngineState>, before: number, advanced: Advance): void {
+  advanced.messages.forEach((_, i) => {
+    const last = i === advanced.messages.length - 1;
+    const state = last ? advanced.state : advanced.checkpoints?.[i];
+    if (state) points.set(before + i + 1, state);
+  });
 }
 
 /**

@@ -3,6 +3,7 @@ import { CreditsUsage1764100000000 } from './1764100000000-credits-usage';
 import { CommitStepFunction1764200000000 } from './1764200000000-commit-step-function';
 import { OperatorClaims1765400000000 } from './1765400000000-operator-claims';
 import { Knowledge1765500000000 } from './1765500000000-knowledge';
+import { ChatForks1765700000000 } from './1765700000000-chat-forks';
 
 /** Every migration in order; run on start-up. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CommitStepFunction1764200000000,
   OperatorClaims1765400000000,
   Knowledge1765500000000,
+  ChatForks1765700000000,
 ];

@@ -284,6 +284,8 @@ export class RunsRepository {
     charge?: { accountId: string; rule: CreditRule };
     /** Usage of a model call that produced no message (speaker selection, reflection summary). */
     extraUsage?: TokenUsage;
+    /** Fork points: the engine state right after each message, where it has one (`Advance.checkpoints`). */
+    checkpoints?: (Record<string, unknown> | null)[];
   }): Promise<Committed> {
     const usage = sumUsage(args.messages, args.extraUsage);
     const credits = args.charge ? args.messages.map((m) => messageCredits(m, args.charge!.rule)) : [];
@@ -303,7 +305,13 @@ export class RunsRepository {
           usage.input_tokens,
           usage.output_tokens,
           args.run.chat_id,
-          JSON.stringify(args.messages.map((m, i) => ({ ...normaliseMessage(m), credits: credits[i] ?? 0 }))),
+          JSON.stringify(
+            args.messages.map((m, i) => ({
+              ...normaliseMessage(m),
+              credits: credits[i] ?? 0,
+              ...(args.checkpoints?.[i] ? { checkpoint: args.checkpoints[i] } : {}),
+            })),
+          ),
           JSON.stringify(args.leadingEvents ?? []),
           args.charge?.accountId ?? null,
           total,

@@ -84,6 +84,13 @@ const flag = z
 
 export const WaitQuery = z.object({ wait: flag }).loose();
 
+/** `POST /chats/{id}/fork`: the message to fork at (it must end an engine step), and a name. */
+export const ForkBody = z.strictObject({
+  at_seq: z.number().int().min(1),
+  name: z.string().min(1).max(200).optional(),
+});
+export type ForkBody = z.infer<typeof ForkBody>;
+
 export const SendQuery = z
   .object({ wait: flag, multitask: z.enum(['reject', 'enqueue', 'interrupt']).default('reject') })
   .loose();
