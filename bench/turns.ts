@@ -1,5 +1,5 @@
 /**
- * `npm run bench:turns` — agent turns per second in queue mode (PERFORMANCE.md): an instant scripted
+ * `npm run bench:turns` — agent turns per second in queue mode (BENCHMARKS.md): an instant scripted
  * model, 64 chats kept busy at once, the API and ONE worker process, against `pgbench` single-row
  * INSERT TPS (8 clients) measured in the same run on a scratch database. Prints both and the ratio.
  *

@@ -4,7 +4,7 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-ope
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The Aksita-compatible API (seeds/aksita-*.txt) end to end: the documented axios client flow, the
+ * The Aksita-compatible API (docs/compatibility.md#aksita) end to end: the documented axios client flow, the
  * documented response shapes field by field, and every documented error code with its exact body.
  */
 describe('Aksita-compatible API', () => {

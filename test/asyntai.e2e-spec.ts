@@ -4,7 +4,7 @@ import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-ope
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /**
- * The Asyntai-compatible API (seeds/asyntai-api-reference.txt) end to end: the documented curl/fetch
+ * The Asyntai-compatible API (docs/compatibility.md#asyntai) end to end: the documented curl/fetch
  * requests, response shapes field by field, every documented error code; plus agent management.
  */
 describe('Asyntai-compatible API', () => {

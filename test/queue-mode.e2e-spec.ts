@@ -3,7 +3,7 @@ import { twoAgentFlow, waitFor, type TestAccount } from './support/api';
 import { mapLimit, startQueueMode, type QueueModeEnv } from './support/queue';
 
 /**
- * Queue mode end to end (DESIGN.md §1, §7): the API enqueues on BullMQ, worker processes execute,
+ * Queue mode end to end (docs/queue-mode.md): the API enqueues on BullMQ, worker processes execute,
  * Postgres holds the truth. API and workers are separate processes on real Postgres and Redis.
  */
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 
 /**
- * A loopback OpenAI-compatible server for tests (DESIGN.md §9: the LLM is the only thing faked, and
+ * A loopback OpenAI-compatible server for tests (docs/architecture.md, testing: the LLM is the only thing faked, and
  * the real client code runs). Speaks `POST /v1/chat/completions`, as JSON or, when the request says
  * `stream: true`, as SSE with tool-call deltas and a usage chunk if `stream_options.include_usage`.
  */

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 
-/** What the API pushes on socket.io `event` and SSE `data:` (DESIGN.md §6). */
+/** What the API pushes on socket.io `event` and SSE `data:` (README: real-time). */
 export interface Envelope {
   chat_id: string;
   seq: number | null;

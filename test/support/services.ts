@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-/** Test defaults (DESIGN.md §9); override with TEST_DATABASE_URL / TEST_REDIS_URL. */
+/** Test defaults (docs/architecture.md, testing); override with TEST_DATABASE_URL / TEST_REDIS_URL. */
 export const PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -1,6 +1,6 @@
 import { CHAT_STATUSES, isChatStatus, nextChatStatus, type ChatEvent, type ChatStatus } from './chat-status';
 
-describe('chat status machine (DESIGN.md §3)', () => {
+describe('chat status machine (docs/architecture.md)', () => {
   const allowed: [ChatStatus, ChatEvent, ChatStatus][] = [
     ['ready', 'message', 'running'],
     ['running', 'input_requested', 'wait_for_human_input'],

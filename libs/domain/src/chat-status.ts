@@ -1,5 +1,5 @@
 /**
- * Agentok's five chat states and the transitions DESIGN.md §3 allows. Pure: the database enforces
+ * Agentok's five chat states and the transitions docs/architecture.md lists. Pure: the database enforces
  * the same rules with conditional updates (see persistence), this module is the readable source.
  */
 export const CHAT_STATUSES = ['ready', 'running', 'wait_for_human_input', 'completed', 'error'] as const;

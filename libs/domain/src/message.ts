@@ -1,6 +1,6 @@
 import type { LlmSpec, ToolSpec } from './flow-spec';
 
-/** A message of a chat's transcript as the engine and the API see it (DESIGN.md §2). */
+/** A message of a chat's transcript as the engine and the API see it. */
 export interface ToolCall {
   id: string;
   name: string;

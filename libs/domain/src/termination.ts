@@ -1,4 +1,4 @@
-/** Why a run ended (DESIGN.md §3). Exposed as `termination_reason` on the chat and the run. */
+/** Why a run ended (docs/engine.md, termination reasons). Exposed as `termination_reason` on the chat and the run. */
 export const TERMINATION_REASONS = [
   'termination_message',
   'max_turns',

@@ -239,5 +239,5 @@ function countModelCall(w: Work, phase: Phase): void {
   w.state.modelCalls = { ...w.state.modelCalls, [agent]: modelCallIndex(w.state, agent) + 1 };
 }
 
-/** AG2 conversation semantics as a pure state machine (see AG2-SEMANTICS.md). */
+/** AG2 conversation semantics as a pure state machine (see docs/engine.md). */
 export const engine: Engine = { start, next, apply, continueFrom };

@@ -1,6 +1,6 @@
 /**
  * Errors of a model call. The runtime fails the run with `ModelProviderError.message` as the reason
- * (DESIGN.md §5: "fail the run with a clear reason"), so messages name the provider and the cause but
+ * (a run fails with a clear reason), so messages name the provider and the cause but
  * never a secret.
  */
 export class ModelProviderError extends Error {

@@ -124,7 +124,7 @@ async function callModelOnce(
   return toModelReply(reply ?? new AIMessageChunk({ content: '' }), prompt);
 }
 
-/** Deltas are an ephemeral preview (DESIGN.md §6): a failing publisher must not fail the model call. */
+/** Deltas are an ephemeral preview (README: real-time): a failing publisher must not fail the model call. */
 function emitDelta(onDelta: InvokeOptions['onDelta'], text: string): void {
   if (!onDelta) return;
   try {

@@ -7,7 +7,7 @@ export interface CursorOffer {
 }
 
 /**
- * One subscriber's position in a chat's event log: the replay-then-live rule of DESIGN.md §8,
+ * One subscriber's position in a chat's event log: the replay-then-live rule (README: real-time),
  * without I/O. Live events that arrive while the log is being read are buffered; after the read
  * they are sent if they continue the sequence; anything at or below the last sent seq is dropped
  * (no duplicate) and a jump past `lastSeq + 1` asks for another read of the log (no gap).

@@ -1,6 +1,6 @@
 import type { EventRow } from '@conclave/persistence';
 
-/** What socket.io (`event`) and SSE (`data:`) deliver (DESIGN.md §6). `seq` is null for ephemeral deltas. */
+/** What socket.io (`event`) and SSE (`data:`) deliver (README: real-time). `seq` is null for ephemeral deltas. */
 export interface EventEnvelope {
   chat_id: string;
   seq: number | null;

@@ -418,7 +418,7 @@ export class RunExecutor {
     });
   }
 
-  /** `message.delta` (DESIGN.md §6): ephemeral, no seq; the `message.created` that follows holds the whole text. */
+  /** `message.delta` (README: real-time): ephemeral, no seq; the `message.created` that follows holds the whole text. */
   private publishDelta(ctx: StepContext, agent: string, delta: string): void {
     if (!ctx.accountId) return;
     this.bus.publish({

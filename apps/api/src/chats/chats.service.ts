@@ -103,7 +103,7 @@ export class ChatsService {
     if (!(await this.chats.delete(principal.accountId, chatId))) throw notFound('Chat');
   }
 
-  /** A user message: starts a run (DESIGN.md §3); 409 while one is active unless multitask says otherwise. */
+  /** A user message: starts a run (docs/architecture.md, chat status); 409 while one is active unless multitask says otherwise. */
   async sendMessage(
     principal: Principal,
     chatId: string,

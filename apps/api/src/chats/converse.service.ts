@@ -34,7 +34,7 @@ export interface Conversed {
 const PROVIDER_FAILURE = /provider failed after \d+ attempt/;
 
 /**
- * The chatbot use case shared by the Aksita and Asyntai adapters (DESIGN.md §4): a conversation is
+ * The chatbot use case shared by the Aksita and Asyntai adapters (docs/compatibility.md): a conversation is
  * one chat bound to an agent; an end user's message is delivered as the pending human input when the
  * chat waits for it, starts a run when the chat is idle, and waits (bounded) when a run is still going.
  * Then it waits for the agents' next pause or end and collects their texts.

@@ -27,7 +27,7 @@ export class ChatFeeds {
       readLog: async (chatId, afterSeq, limit) =>
         (await this.events.after(chatId, afterSeq, limit)).map(toEnvelope),
     });
-    // Routed before the replay starts (DESIGN.md §8: join first, buffer, read the log, flush).
+    // Routed before the replay starts (join first, buffer, read the log, flush: README, real-time).
     const remove = this.router.addFeed(feed);
     const started = feed.start();
     return {

@@ -30,7 +30,7 @@ export type SubscribeAck =
   { ok: true; chat_id: string; last_seq: number } | { ok: false; chat_id: string | null; error: string };
 
 /**
- * socket.io protocol of DESIGN.md §6. Connect with `auth: {apiKey}` (or the X-API-Key /
+ * socket.io protocol of the README's real-time section. Connect with `auth: {apiKey}` (or the X-API-Key /
  * Authorization header); then `subscribe {chat_id, after_seq?}` → every persisted event with
  * seq > after_seq on `event`, then live ones, no gap and no duplicate; the ack carries the last seq
  * sent by the replay. `subscribe_account` → `chat.status`, `chat.claimed`, `chat.released` and

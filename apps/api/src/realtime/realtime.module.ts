@@ -5,7 +5,7 @@ import { EventRouter } from './event-router';
 import { RealtimeGateway } from './realtime.gateway';
 import { SseStreams } from './sse-streams';
 
-/** Push delivery of the event log: socket.io gateway and SSE, both replay-then-live (DESIGN.md §6). */
+/** Push delivery of the event log: socket.io gateway and SSE, both replay-then-live (README: real-time). */
 @Module({
   controllers: [ChatEventsController],
   providers: [EventRouter, ChatFeeds, SseStreams, RealtimeGateway],

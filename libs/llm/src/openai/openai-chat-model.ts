@@ -14,7 +14,7 @@ const PLACEHOLDER_API_KEY = 'not-needed';
  *
  * `maxRetries: 0`: our own retry (with the caller's signal and the run's policy) does it.
  * `streaming` stays unset (false): `.invoke()` must not stream, since the streaming path of `_generate`
- * counts tokens with js-tiktoken, which downloads its encodings and hangs offline (DESIGN.md §9).
+ * counts tokens with js-tiktoken, which downloads its encodings and hangs offline.
  * Streaming goes through `.stream()`, with usage from the server's usage chunk
  * (`stream_options.include_usage`). Not `streaming: false` either: that sets `disableStreaming`,
  * which turns `.stream()` into a single non-streamed chunk.

@@ -23,7 +23,7 @@ export interface ScriptedCallOptions extends BaseChatModelCallOptions {
 }
 
 /**
- * The `scripted` provider (DESIGN.md §5) as a LangChain chat model, so the demo agent and the tests
+ * The `scripted` provider (README: Flows, providers) as a LangChain chat model, so the demo agent and the tests
  * go through the same code path as a real model. Deterministic: the answer depends only on the
  * prompt (see `chooseScriptedAnswer`).
  */

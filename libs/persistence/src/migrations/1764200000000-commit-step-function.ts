@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The hot path of a run — one engine step — as one server-side function, so a step costs one round
- * trip instead of a transaction of nine (PERFORMANCE.md: turns/s against pgbench). It does exactly
+ * trip instead of a transaction of nine (BENCHMARKS.md: turns/s against pgbench). It does exactly
  * what the step transaction did, in the same order of guarantees:
  * 1. advance the run's state, only for the lease holder at the expected step (else nothing happens);
  * 2. number the messages and events from the chat's counters (dense seqs);

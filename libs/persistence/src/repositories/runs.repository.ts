@@ -97,7 +97,7 @@ export class RunsRepository {
     return rows[0]?.state ?? null;
   }
 
-  /** ready/completed/error → running with a new queued run (DESIGN.md §3). */
+  /** ready/completed/error → running with a new queued run (docs/architecture.md). */
   async start(accountId: string, chatId: string, input: RunInput, seed: number): Promise<StartRunResult> {
     try {
       return await this.db.transaction(async (tx) => {

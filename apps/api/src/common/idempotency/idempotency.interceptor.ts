@@ -13,7 +13,7 @@ const HEADER = 'idempotency-key';
 const IN_PROGRESS_WAIT_MS = 5_000;
 
 /**
- * `Idempotency-Key` on POST routes (DESIGN.md §4), scoped by account: the first request with a key
+ * `Idempotency-Key` on POST routes (README: queue mode, Idempotency-Key), scoped by account: the first request with a key
  * executes and its response (status + body) is stored; a repeat with the same body replays it and
  * starts nothing; a different body (or route) with the same key → 422; a repeat while the first is
  * still executing waits up to 5 s for it, then → 409. Only successful responses are stored: a

@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs
 import type { Response } from 'express';
 import { describeError } from '../../common/native-exception.filter';
 
-/** Aksita's error body (seeds/aksita-*.txt). */
+/** Aksita's error body (docs/compatibility.md#aksita). */
 export const aksitaError = (reason: string) => ({ status: false as const, reason });
 
 /** `/api/...` except Asyntai's `/api/v1/...`. */

@@ -8,7 +8,7 @@ const MAX_MESSAGE_CHARS = 100_000;
 const MAX_CONTEXT_CHARS = 20_000;
 
 /**
- * Aksita-compatible API (seeds/aksita-*.txt): a session is a chat with the key's agent (or the
+ * Aksita-compatible API (docs/compatibility.md#aksita): a session is a chat with the key's agent (or the
  * account's primary one); `/api/chat` runs the agent to its next pause and returns its texts.
  */
 @Controller('api')
@@ -47,7 +47,7 @@ export class AksitaController {
   }
 }
 
-/** Aksita's exact 400 reasons (seeds/aksita-send-message.txt). */
+/** Aksita's exact 400 reasons (Aksita's send-message documentation). */
 function parseChatBody(body: unknown): { message: string; conversationId: string; context?: string } {
   const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
   if (typeof b.message !== 'string' || b.message.trim() === '') throw bad('message is required');

@@ -3,7 +3,7 @@ import { DomainError } from '@conclave/domain';
 import type { Response } from 'express';
 import { describeError } from '../../common/native-exception.filter';
 
-/** Asyntai's error body (seeds/asyntai-api-reference.txt). */
+/** Asyntai's error body (docs/compatibility.md#asyntai). */
 export const asyntaiError = (error: string) => ({ success: false as const, error });
 
 export const isAsyntaiPath = (path: string) => /^\/api\/v1(\/|$)/.test(path);

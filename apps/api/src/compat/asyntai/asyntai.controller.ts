@@ -13,7 +13,7 @@ const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 100;
 
 /**
- * Asyntai-compatible API (seeds/asyntai-api-reference.txt) at `/api/v1/...`, with or without the
+ * Asyntai-compatible API (docs/compatibility.md#asyntai) at `/api/v1/...`, with or without the
  * documented trailing slash. A session is a chat named by `session_id` (chats.external_id); a website
  * is an agent (its integer `website_id`).
  */

@@ -14,7 +14,7 @@ import {
 
 /**
  * Converts an Agentok Studio flow (React Flow `{nodes, edges}`, or an Agentok project `{name, flow}`)
- * into Conclave's flow spec (DESIGN.md §5). Pure: no I/O, same input → same output.
+ * into Conclave's flow spec (README: Flows; docs/compatibility.md). Pure: no I/O, same input → same output.
  *
  * What Agentok's code generator does is the reference (its `codegen.py` and Jinja templates):
  * - The single `initializer` node points at the first converser, which starts the chat. Its targets,
