@@ -30,6 +30,7 @@ import {
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
+import { readsAsJson, screenBody, screenQuery } from './common/request-input';
 import { describeError, reasonPhrase } from './common/native-exception.filter';
 import { RealtimeIoAdapter } from './realtime/realtime-io.adapter';
 import { serveConsole } from './console/console-static';
@@ -116,8 +117,11 @@ export async function createApiApp(
   );
   // First middleware: every request gets its access log line, even one the body parser rejects.
   app.use(accessLog(logger));
-  app.useBodyParser('json', { limit: config.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  // Every body is JSON, screened before parsing (see common/request-input.ts).
+  // (Nest's type omits `verify`, which it only sets itself for `rawBody: true`; we don't use that.)
+  const json = { limit: config.bodyLimit, type: readsAsJson, verify: screenBody };
+  app.useBodyParser('json', json);
+  app.use(screenQuery);
   app.use(bodyParserErrors);
   app.enableCors();
   serveConsole(app);
@@ -148,7 +152,7 @@ export async function createApiApp(
   };
 }
 
-/** Body-parser failures happen before Nest's router: answer them in the native error shape. */
+/** Body-parser and input-screen failures happen before Nest's router: answer in the family's shape. */
 function bodyParserErrors(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (!err) return next();
   const { status, message } = describeError(err);

@@ -404,7 +404,9 @@ export function formatZodIssues(issues: readonly z.core.$ZodIssue[]): string[] {
       const known = (issue as { known?: string[] }).known ?? [];
       return issue.keys.map((key) => `${[...issue.path, key].join('.')}: ${unknownFieldMessage(key, known)}`);
     }
-    return [`${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`];
+    const path = issue.path.length ? issue.path.join('.') : '(body)';
+    // A message that already names its field (`message is required`) is not prefixed twice.
+    return [issue.message.startsWith(`${path} `) ? issue.message : `${path}: ${issue.message}`];
   });
 }
 

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './flow-spec';
 export * from './message';
 export * from './ids';
+export * from './limits';

@@ -45,15 +45,38 @@ export function describeError(exception: unknown, logger?: Logger): ErrorDescrip
     return { status: DOMAIN_STATUS[exception.code], message: exception.message, details: exception.details };
   }
   const e = exception as { type?: string; status?: number; statusCode?: number; message?: string };
-  if (e?.type === 'entity.parse.failed') return { status: 400, message: 'Malformed JSON in request body' };
+  if (e?.type === 'entity.parse.failed')
+    return {
+      status: 400,
+      message: 'Malformed JSON in request body (bodies are read as JSON whatever their Content-Type)',
+    };
   if (e?.type === 'entity.too.large') return { status: 413, message: 'Request body too large' };
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return { status: 415, message: 'Unsupported body encoding' };
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500)
     return { status, message: e.message ?? 'Bad request' };
+  const rejected = rejectedByDatabase(exception);
+  if (rejected) return rejected;
   logger?.error((exception as Error)?.stack ?? String(exception));
   return { status: 500, message: 'Internal server error' };
+}
+
+/**
+ * Safety net: a value that slipped past validation and that Postgres refuses (class 22 "data
+ * exception": out of range, invalid text, NUL; 54 "too complex") is the request's fault, so a 400
+ * quoting Postgres' reason, never a 500. Validation at the edge should name the field first.
+ */
+function rejectedByDatabase(exception: unknown): ErrorDescription | null {
+  const err = exception as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: { code?: unknown; message?: unknown };
+  };
+  const code = typeof err?.code === 'string' ? err.code : err?.driverError?.code;
+  const text = typeof err?.driverError?.message === 'string' ? err.driverError.message : err?.message;
+  if (typeof code !== 'string' || !/^(22|54)[0-9A-Z]{3}$/.test(code)) return null;
+  return { status: 400, message: `A value in the request cannot be stored: ${String(text ?? code)}` };
 }
 
 /** Native/Agentok routes: Nest's `{statusCode, message, error}`. */

@@ -12,7 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
-import { DomainError, flowJsonSchema } from '@conclave/domain';
+import { DomainError, flowJsonSchema, INT4_MAX } from '@conclave/domain';
 import { z } from 'zod';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
@@ -21,7 +21,9 @@ import { convertAgentokFlow } from './agentok-import/convert-agentok-flow';
 import { FlowsService, toFlowDto } from './flows.service';
 
 const flowId = new IdPipe('Flow');
-const VersionQuery = z.object({ version: z.coerce.number().int().positive().optional() }).loose();
+const VersionQuery = z
+  .object({ version: z.coerce.number().int().positive().max(INT4_MAX).optional() })
+  .loose();
 
 @Controller(['flows', 'v1/flows'])
 @UseFilters(NativeExceptionFilter)

@@ -16,6 +16,7 @@ import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
 import { ChatsRepository } from '@conclave/persistence';
 import { TERMINAL_EVENT_TYPES, type EventEnvelope } from '@conclave/realtime';
 import type { Response } from 'express';
+import { INT4_MAX } from '@conclave/domain';
 import { z } from 'zod';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
@@ -24,7 +25,7 @@ import { ChatFeeds } from './chat-feeds';
 import { SseStreams } from './sse-streams';
 
 const EventsQuery = z.object({
-  after: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  after: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
   until: z.enum(['terminal']).optional(),
 });
 type EventsQuery = z.infer<typeof EventsQuery>;
@@ -118,7 +119,7 @@ export class ChatEventsController {
 function resumePoint(lastEventId: string | undefined, after: number | undefined): number {
   if (lastEventId !== undefined && lastEventId.trim() !== '') {
     const seq = Number(lastEventId.trim());
-    if (!Number.isSafeInteger(seq) || seq < 0)
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq > INT4_MAX)
       throw new BadRequestException('Last-Event-ID must be a non-negative integer (an event seq)');
     return seq;
   }

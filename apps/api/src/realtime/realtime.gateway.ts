@@ -10,7 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { ApiKeyAuthenticator, extractApiKey, type Principal } from '@conclave/auth';
-import { isUuid } from '@conclave/domain';
+import { INT4_MAX, isUuid } from '@conclave/domain';
 import { ChatsRepository } from '@conclave/persistence';
 import type { AccountEventEnvelope, EventEnvelope } from '@conclave/realtime';
 import type { Server, Socket } from 'socket.io';
@@ -193,7 +193,7 @@ function parseSubscribe(
   if (!isUuid(chatId)) return { chatId, error: 'Chat not found' };
   const after = raw.after_seq ?? 0;
   const afterSeq = typeof after === 'string' && /^\d+$/.test(after) ? Number(after) : after;
-  if (typeof afterSeq !== 'number' || !Number.isSafeInteger(afterSeq) || afterSeq < 0)
+  if (typeof afterSeq !== 'number' || !Number.isSafeInteger(afterSeq) || afterSeq < 0 || afterSeq > INT4_MAX)
     return { chatId, error: 'after_seq must be a non-negative integer' };
   return { chatId: chatId.toLowerCase(), afterSeq };
 }

@@ -1,4 +1,4 @@
-import { CHAT_STATUSES } from '@conclave/domain';
+import { CHAT_STATUSES, INT4_MAX } from '@conclave/domain';
 import { z } from 'zod';
 
 const MAX_MESSAGE_CHARS = 100_000;
@@ -10,7 +10,7 @@ export const CreateChatBody = z
     from_type: z.enum(['flow', 'project']).default('flow'),
     from_flow: z.string().min(1).max(100).optional(),
     from_project: z.string().min(1).max(100).optional(),
-    flow_version: z.number().int().positive().optional(),
+    flow_version: z.number().int().positive().max(INT4_MAX).optional(),
     metadata: z.record(z.string(), z.unknown()).default({}),
   })
   .refine((b) => (b.from_type === 'project' ? (b.from_project ?? b.from_flow) : b.from_flow) !== undefined, {
@@ -26,55 +26,76 @@ export const CreateChatBody = z
   }));
 export type CreateChatBody = z.infer<typeof CreateChatBody>;
 
-const messageText = z
-  .string()
-  .max(MAX_MESSAGE_CHARS, `message is longer than ${MAX_MESSAGE_CHARS} characters`);
-
 /**
- * `POST /chats/{id}/messages` and `/input`: `{message}` or Agentok's client shape
- * `{type, content, sender?, receiver?, meta?}`. `message` may be "" only as an input answer.
+ * The text of `POST /chats/{id}/messages` and `/input`: `{message}` or Agentok's client shape
+ * `{type, content, sender?, receiver?, meta?}`. A missing or wrong field is named (`message is
+ * required`), with what else the route accepts (`also`).
  */
-const MessageShape = z.union([
-  z.object({ message: messageText }).loose(),
-  z.object({ content: messageText, type: z.string().optional(), sender: z.string().optional() }).loose(),
-]);
+function messageText(
+  body: Record<string, unknown>,
+  ctx: z.RefinementCtx,
+  also: string,
+  allowEmpty: boolean,
+): string | typeof z.NEVER {
+  const field = 'message' in body ? 'message' : 'content' in body ? 'content' : null;
+  if (field === null) {
+    const sent = Object.keys(body);
+    ctx.addIssue({
+      code: 'custom',
+      path: ['message'],
+      message: `message is required (${also})${sent.length ? `; got ${sent.slice(0, 5).join(', ')}` : ''}`,
+    });
+    return z.NEVER;
+  }
+  const text = body[field];
+  if (typeof text !== 'string') {
+    ctx.addIssue({ code: 'custom', path: [field], message: `${field} must be a string` });
+    return z.NEVER;
+  }
+  if (text.length > MAX_MESSAGE_CHARS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [field],
+      message: `${field} is longer than ${MAX_MESSAGE_CHARS} characters`,
+    });
+    return z.NEVER;
+  }
+  if (!allowEmpty && text.trim() === '') {
+    ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required and must not be empty` });
+    return z.NEVER;
+  }
+  return text;
+}
 
-export const PostMessageBody = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    if (!value || typeof value !== 'object' || Array.isArray(value))
-      ctx.addIssue({ code: 'custom', message: 'body must be a JSON object' });
-  })
-  .pipe(MessageShape)
-  .transform((b) => ('message' in b ? (b.message as string) : (b.content as string)))
-  .refine((text) => text.trim().length > 0, { message: 'message is required and must not be empty' });
+/** No body at all reads as `{}`, so the answer names the missing field. */
+const jsonObject = z.preprocess(
+  (value) => value ?? {},
+  z.custom<Record<string, unknown>>(
+    (value) => !!value && typeof value === 'object' && !Array.isArray(value),
+    'body must be a JSON object, e.g. {"message": "..."}',
+  ),
+);
 
-export const InputBody = z
-  .unknown()
-  .superRefine((value, ctx) => {
-    if (!value || typeof value !== 'object' || Array.isArray(value))
-      ctx.addIssue({ code: 'custom', message: 'body must be a JSON object' });
-  })
-  .pipe(
-    z.union([
-      z
-        .object({
-          tool_outputs: z
-            .array(z.object({ tool_call_id: z.string().min(1), output: z.string().max(MAX_MESSAGE_CHARS) }))
-            .min(1),
-        })
-        .loose(),
-      MessageShape,
-    ]),
-  )
-  .transform((b) =>
-    'tool_outputs' in b && Array.isArray(b.tool_outputs)
-      ? {
-          kind: 'tool_outputs' as const,
-          outputs: b.tool_outputs as { tool_call_id: string; output: string }[],
-        }
-      : { kind: 'text' as const, message: ('message' in b ? b.message : b.content) as string },
-  );
+export const PostMessageBody = jsonObject.transform((body, ctx) =>
+  messageText(body, ctx, 'or content, in Agentok’s shape', false),
+);
+
+const ToolOutputs = z
+  .array(z.object({ tool_call_id: z.string().min(1), output: z.string().max(MAX_MESSAGE_CHARS) }))
+  .min(1);
+
+/** `/input`: `{message}` ("" allowed: AG2's empty answer) or `{tool_outputs}` for a client-tool request. */
+export const InputBody = jsonObject.transform((body, ctx) => {
+  if ('tool_outputs' in body) {
+    const outputs = ToolOutputs.safeParse(body.tool_outputs);
+    if (outputs.success) return { kind: 'tool_outputs' as const, outputs: outputs.data };
+    for (const issue of outputs.error.issues)
+      ctx.addIssue({ code: 'custom', path: ['tool_outputs', ...issue.path], message: issue.message });
+    return z.NEVER;
+  }
+  const message = messageText(body, ctx, 'or tool_outputs for a client-tool request', true);
+  return { kind: 'text' as const, message: message as string };
+});
 export type InputBody = z.infer<typeof InputBody>;
 
 const flag = z
@@ -114,7 +135,7 @@ export const ListChatsQuery = z
 
 export const ListMessagesQuery = z
   .object({
-    after: z.coerce.number().int().min(0).default(0),
+    after: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .loose();
