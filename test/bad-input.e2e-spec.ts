@@ -170,7 +170,9 @@ describe('bad input never 500s (e2e)', () => {
         expect(asyntai.status).toBe(200);
         const form = await raw('/chats', 'name=x&from_flow=y', contentType);
         expect(form.status).toBe(400);
-        expect((await form.json()).message).toMatch(/Malformed JSON .*whatever their Content-Type/);
+        expect(((await form.json()) as { message: string }).message).toMatch(
+          /Malformed JSON .*whatever their Content-Type/,
+        );
       },
     );
   });
