@@ -21,7 +21,7 @@ export function flowGraph(spec: FlowSpec): { nodes: string[]; edges: GraphEdge[]
       edges.push({ from: c.initiator, to: c.recipient, label: `chat ${i + 1}` }),
     );
   } else if (chat.type === 'group') {
-    const members = chat.agents ?? nodes;
+    const members = [...(chat.agents ?? nodes)];
     if (chat.allowed_transitions) {
       for (const [from, targets] of Object.entries(chat.allowed_transitions))
         for (const to of targets) edges.push({ from, to });

@@ -78,10 +78,16 @@ export function checkSchema(schema: Schema, value: unknown, path = ''): SchemaIs
   return issues;
 }
 
-/** Fewer issues, deeper in the document, is closer (the branch that agreed on the discriminator). */
+/**
+ * How close a union branch came: a wrong discriminator (`const`) or a wrong type at the union itself
+ * rules the branch out; otherwise fewer issues is closer.
+ */
 function score(issues: SchemaIssue[], path: string): number {
-  const depth = Math.max(0, ...issues.map((i) => i.path.length - path.length));
-  return depth - issues.length * 0.5;
+  const wrongShape = issues.filter(
+    (i) =>
+      /^must be (?!one of|≥|>|≤)/.test(i.message) || (i.path === path && i.message.startsWith('expected ')),
+  ).length;
+  return -(wrongShape * 100 + issues.length);
 }
 
 function closest(word: string, candidates: string[]): string | null {
