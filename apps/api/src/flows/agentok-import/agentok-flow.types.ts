@@ -44,6 +44,9 @@ export const AGENT_NODE_TYPES = {
   gpt_assistant: 'assistant',
   /** Agentok's NestedChat node: an agent that answers with its nested chats (the edges it starts). */
   nestedchat: 'conversable',
+  /** AG2 retrieval agents (see agentok-retrieval.ts): their settings become `knowledge`. */
+  retrieve_user_proxy: 'user_proxy',
+  retrieve_assistant: 'assistant',
 } as const;
 export type AgentNodeType = keyof typeof AGENT_NODE_TYPES;
 

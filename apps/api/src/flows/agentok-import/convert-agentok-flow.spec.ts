@@ -762,3 +762,51 @@ describe('convertAgentokFlow: nested chats and final validation', () => {
     ]);
   });
 });
+
+describe('convertAgentokFlow: retrieval agents', () => {
+  it('moves a RetrieveUserProxyAgent’s retrieve_config to the assistants it talks to', () => {
+    const flow = {
+      nodes: [
+        initializer,
+        userNode('u', {
+          class: 'RetrieveUserProxyAgent',
+          retrieve_config: {
+            task: 'qa',
+            docs_path: './docs',
+            collection_name: 'product-docs',
+            n_results: 3,
+            chunk_token_size: 500,
+          },
+        }),
+        assistantNode('a', 'Assistant', { class: 'RetrieveAssistantAgent' }),
+      ],
+      edges: [edge('init', 'u'), edge('u', 'a')],
+    };
+    const result = convertAgentokFlow(flow);
+    expect(result.errors).toEqual([]);
+    const [user, assistant] = result.flow!.agents;
+    expect(user).not.toHaveProperty('knowledge');
+    expect(assistant.knowledge).toEqual({ base: 'product-docs', top_k: 3, min_score: 0 });
+    expect(result.warnings).toEqual([
+      'node u: retrieval agent "User": "Assistant" retrieves from the knowledge base "product-docs" (top_k 3); ' +
+        'its documents (./docs) are not imported: create that base and add them; retrieve_config not imported: chunk_token_size',
+    ]);
+    expect(parseFlowSpec(result.flow).ok).toBe(true);
+  });
+
+  it('maps retrieve node types; without a collection the base is named after the proxy', () => {
+    const flow = {
+      nodes: [
+        initializer,
+        { id: 'u', type: 'retrieve_user_proxy', data: { name: 'Docs proxy', human_input_mode: 'NEVER' } },
+        { id: 'a', type: 'retrieve_assistant', data: { name: 'Helper', llm_config: { model: 'gpt-4o' } } },
+      ],
+      edges: [edge('init', 'u'), edge('u', 'a')],
+    };
+    const result = convertAgentokFlow(flow);
+    expect(result.flow!.agents.map((a) => [a.type, a.knowledge])).toEqual([
+      ['user_proxy', undefined],
+      ['assistant', { base: 'Docs proxy', top_k: 4, min_score: 0 }],
+    ]);
+  });
+});

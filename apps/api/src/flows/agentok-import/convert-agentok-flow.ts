@@ -1,4 +1,5 @@
 import { formatZodIssues, HumanInputMode, parseFlowSpec, SummaryMethod } from '@conclave/domain';
+import { convertRetrieval, RETRIEVAL_CLASSES, type RetrievalAgent } from './agentok-retrieval';
 import {
   AGENT_NODE_TYPES,
   AgentokFlowSchema,
@@ -55,6 +56,7 @@ export function convertAgentokFlow(
   reportUnconvertibleNodes(graph, report);
   reportIgnoredFields(graph, report);
   convertNestedChats(graph, agents, report);
+  convertRetrieval(retrievalAgents(graph, agents), report);
 
   const chat = convertChat(graph, agents, takenNames, report);
   if (chat) reportAgentsOutsideChat(chat, agents, report);
@@ -89,6 +91,7 @@ const AGENT_CLASSES = new Set([
   'UserProxyAgent',
   'GPTAssistantAgent',
   'NestedChat',
+  ...RETRIEVAL_CLASSES,
 ]);
 const SPEAKER_SELECTION_METHODS = ['auto', 'round_robin', 'random', 'manual'] as const;
 
@@ -100,6 +103,16 @@ interface Report {
 interface ConvertedAgent {
   nodeId: string;
   spec: AgentSpecInput;
+}
+
+function retrievalAgents(graph: Graph, agents: Map<string, ConvertedAgent>): RetrievalAgent[] {
+  return graph.nodes.flatMap((node) => {
+    const agent = agents.get(node.id);
+    if (!agent) return [];
+    const agentClass = text(node.data.class) ?? text(node.data.class_type);
+    const isRetrieveProxy = node.type === 'retrieve_user_proxy' || agentClass === 'RetrieveUserProxyAgent';
+    return [{ nodeId: node.id, spec: agent.spec, data: node.data, isRetrieveProxy }];
+  });
 }
 
 interface Edge {
@@ -539,6 +552,7 @@ const READ_FIELDS: Record<string, readonly string[]> = {
     'termination_msg',
     'enable_code_execution',
     'code_execution_config',
+    'retrieve_config',
     ...LLM_FIELDS,
   ],
   groupchat: ['name', 'max_round', 'speaker_selection_method', 'send_introductions', ...LLM_FIELDS],
