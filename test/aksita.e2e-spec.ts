@@ -14,7 +14,11 @@ describe('Aksita-compatible API', () => {
 
   beforeAll(async () => {
     // The fake model server is on loopback, which the egress policy refuses unless allowed.
-    t = await startTestApi({ LLM_RETRY_ATTEMPTS: '1', LLM_RETRY_BASE_MS: '0', EGRESS_ALLOWED_HOSTS: '127.0.0.1' });
+    t = await startTestApi({
+      LLM_RETRY_ATTEMPTS: '1',
+      LLM_RETRY_BASE_MS: '0',
+      EGRESS_ALLOWED_HOSTS: '127.0.0.1',
+    });
     a = await t.account({ credits: 1000 });
     const flowId = await a.createFlow(
       twoAgentFlow(["Hello! I'm here to help you...", 'You are on the Premium plan.', 'Anything else?']),

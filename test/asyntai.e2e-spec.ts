@@ -15,7 +15,11 @@ describe('Asyntai-compatible API', () => {
 
   beforeAll(async () => {
     // The fake model server is on loopback, which the egress policy refuses unless allowed.
-    t = await startTestApi({ LLM_RETRY_ATTEMPTS: '1', LLM_RETRY_BASE_MS: '0', EGRESS_ALLOWED_HOSTS: '127.0.0.1' });
+    t = await startTestApi({
+      LLM_RETRY_ATTEMPTS: '1',
+      LLM_RETRY_BASE_MS: '0',
+      EGRESS_ALLOWED_HOSTS: '127.0.0.1',
+    });
     a = await t.account({ plan: 'starter' });
     const flowId = await a.createFlow(
       twoAgentFlow(['Our business hours are Monday-Friday, 9 AM to 5 PM EST.', 'We are closed on weekends.']),

@@ -11,7 +11,7 @@ export interface TestApi {
   /** Direct SQL for assertions against what is stored. */
   db: Pool;
   /** A new account with one API key. */
-  account(options?: { credits?: number; plan?: string }): Promise<TestAccount>;
+  account(options?: AccountOptions): Promise<TestAccount>;
   close(): Promise<void>;
 }
 
@@ -73,17 +73,26 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
   };
 }
 
+export interface AccountOptions {
+  credits?: number;
+  plan?: string;
+  /** A chosen account id (e.g. one named in the API's environment before it started). */
+  id?: string;
+}
+
 export async function createAccount(
   db: Pool,
   url: string,
-  options: { credits?: number; plan?: string } = {},
+  options: AccountOptions = {},
 ): Promise<TestAccount> {
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO accounts (email, plan, credit_balance) VALUES ($1, $2, $3) RETURNING id`,
+    `INSERT INTO accounts (id, email, plan, credit_balance) VALUES (coalesce($4::uuid, gen_random_uuid()), $1, $2, $3)
+     RETURNING id`,
     [
       `user${++accounts}-${process.pid}-${Date.now()}@test.local`,
       options.plan ?? 'pro',
       options.credits ?? 1_000_000,
+      options.id ?? null,
     ],
   );
   const key = generateApiKey();

@@ -11,6 +11,7 @@ import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { HealthController } from './health/health.controller';
 import { KnowledgeModule } from './knowledge/knowledge.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { SecretsModule } from './secrets/secrets.module';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         AksitaModule,
         AsyntaiModule,
         KnowledgeModule,
+        SecretsModule,
       ],
       controllers: [HealthController],
     };

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { describeStartupError, loadConfig } from '@conclave/config';
 import { createLogger, PinoNestLogger } from '@conclave/logging';
 import { DEMO_EMAIL, seedDemo } from './accounts/demo-seed';
+import { loadOrCreateKeyFile } from '@conclave/secrets';
 import { createApiApp } from './api-app';
 import { resolveDatabase } from './database-url';
 
@@ -10,7 +11,12 @@ import { resolveDatabase } from './database-url';
  * runs executed in-process, a demo account whose API key is printed on first start).
  */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // Embedded default: the account secret store's key lives beside the embedded database.
+  const config =
+    loaded.secrets.encryptionKey || loaded.databaseUrl
+      ? loaded
+      : { ...loaded, secrets: { ...loaded.secrets, encryptionKey: loadOrCreateKeyFile(loaded.dataDir) } };
   const pino = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' });
   // Every `new Logger(context)` in the code, before and after Nest starts, writes through pino.
   Logger.overrideLogger(new PinoNestLogger(pino));

@@ -78,6 +78,11 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[\w.*:\[\], -]*$/, 'expected host or host:port entries separated by commas')
     .optional(),
+  /** Key of the account secret store (AES-256-GCM): 64 hex chars or base64 of 32 bytes. */
+  SECRETS_ENCRYPTION_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, 'expected 64 hex characters or base64 of 32 bytes')
+    .optional(),
   EGRESS_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(10_485_760),
   EGRESS_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   /** An operator's claim on a chat lapses after this long without the operator acting on it. */
@@ -131,11 +136,19 @@ export interface AppConfig {
       azureOpenai: { apiKey?: string; endpoint?: string };
       ollama: { baseUrl?: string };
     };
-    /** Named secrets for `api_key_ref` and HTTP tool headers: env CONCLAVE_SECRET_<NAME>. */
-    secrets: Record<string, string>;
     retry: { attempts: number; baseDelayMs: number; maxDelayMs: number };
     timeoutMs: number;
     idleTimeoutMs: number;
+  };
+  secrets: {
+    /**
+     * Operator secrets for `api_key_ref` and `{secret}` tool headers: `CONCLAVE_SECRET_<NAME>`,
+     * sent only to `CONCLAVE_SECRET_<NAME>_HOSTS` and usable only by `CONCLAVE_SECRET_<NAME>_ACCOUNTS`
+     * (unset: every account).
+     */
+    operator: Record<string, { value: string; hosts: string[]; accounts: string[] | null }>;
+    /** `SECRETS_ENCRYPTION_KEY` (hex or base64 of 32 bytes) for the account secret store; null: none set. */
+    encryptionKey: string | null;
   };
   /** HTTP tools: calls per model reply, calls in flight per reply, response body cap. */
   tools: { maxCallsPerReply: number; concurrency: number; maxResponseBytes: number };
@@ -191,10 +204,6 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const secrets: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith('CONCLAVE_SECRET_') && value) secrets[key.slice('CONCLAVE_SECRET_'.length)] = value;
-  }
   const config: AppConfig = {
     port: e.PORT,
     host: e.HOST,
@@ -219,11 +228,11 @@ export function loadConfig(
         azureOpenai: { apiKey: e.AZURE_OPENAI_API_KEY, endpoint: e.AZURE_OPENAI_ENDPOINT },
         ollama: { baseUrl: e.OLLAMA_BASE_URL },
       },
-      secrets,
       retry: { attempts: e.LLM_RETRY_ATTEMPTS, baseDelayMs: e.LLM_RETRY_BASE_MS, maxDelayMs: 10_000 },
       timeoutMs: e.LLM_TIMEOUT_MS,
       idleTimeoutMs: e.LLM_IDLE_TIMEOUT_MS,
     },
+    secrets: { operator: operatorSecrets(env), encryptionKey: e.SECRETS_ENCRYPTION_KEY ?? null },
     tools: {
       maxCallsPerReply: e.TOOL_MAX_CALLS_PER_REPLY,
       concurrency: e.TOOL_CONCURRENCY,
@@ -269,6 +278,32 @@ export function loadConfig(
     },
   };
   return { ...config, ...overrides };
+}
+
+const SECRET_PREFIX = 'CONCLAVE_SECRET_';
+
+/** `CONCLAVE_SECRET_<NAME>` plus its `_HOSTS` and `_ACCOUNTS` bindings (comma lists). */
+function operatorSecrets(env: NodeJS.ProcessEnv): AppConfig['secrets']['operator'] {
+  const vars = new Map<string, string>();
+  for (const [key, value] of Object.entries(env))
+    if (key.startsWith(SECRET_PREFIX) && value) vars.set(key.slice(SECRET_PREFIX.length), value);
+  const list = (text: string | undefined) =>
+    (text ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+  const secrets: AppConfig['secrets']['operator'] = {};
+  for (const [name, value] of vars) {
+    const binding = /^(.+)_(HOSTS|ACCOUNTS)$/.exec(name);
+    if (binding && vars.has(binding[1])) continue;
+    const accounts = vars.get(`${name}_ACCOUNTS`);
+    secrets[name] = {
+      value,
+      hosts: list(vars.get(`${name}_HOSTS`)),
+      accounts: accounts === undefined ? null : list(accounts),
+    };
+  }
+  return secrets;
 }
 
 function parsePlanLimits(text: string | undefined): Record<string, number> {

@@ -19,28 +19,29 @@ export class ChatModelFactory {
 
   constructor(private readonly config: LlmConfig) {}
 
-  modelFor(llm: LlmSpec): BaseChatModel {
-    const key = JSON.stringify(llm);
+  /** `apiKey`: the resolved `api_key_ref` of this call, if any (keys differ per account). */
+  modelFor(llm: LlmSpec, apiKey?: string): BaseChatModel {
+    const key = `${JSON.stringify(llm)}\u0000${apiKey ?? ''}`;
     const cached = this.models.get(key);
     if (cached) return cached;
-    const model = this.create(llm);
+    const model = this.create(llm, apiKey);
     if (this.models.size >= MAX_CACHED_MODELS) this.models.delete(this.models.keys().next().value!);
     this.models.set(key, model);
     return model;
   }
 
-  private create(llm: LlmSpec): BaseChatModel {
+  private create(llm: LlmSpec, apiKey: string | undefined): BaseChatModel {
     switch (llm.provider) {
       case 'scripted':
         return new ScriptedChatModel(llm);
       case 'openai':
-        return createOpenAiChatModel(llm, this.config);
+        return createOpenAiChatModel(llm, this.config, apiKey);
       case 'anthropic':
-        return createAnthropicChatModel(llm, this.config);
+        return createAnthropicChatModel(llm, this.config, apiKey);
       case 'google':
-        return createGoogleChatModel(llm, this.config);
+        return createGoogleChatModel(llm, this.config, apiKey);
       case 'azure_openai':
-        return createAzureOpenAiChatModel(llm, this.config);
+        return createAzureOpenAiChatModel(llm, this.config, apiKey);
       case 'ollama':
         return createOllamaChatModel(llm, this.config);
     }

@@ -5,7 +5,10 @@ export interface LlmConfig {
   openai: {
     /** Default OpenAI-compatible base URL (ending in `/v1`) when a flow's llm has no `base_url`. */
     baseUrl?: string;
-    /** Default key when a flow's llm has no `api_key_ref`. */
+    /**
+     * Default key when a flow's llm has no `api_key_ref`. Sent only to the default base URL's origin:
+     * a flow naming another `base_url` gets a placeholder, never the operator's key.
+     */
     apiKey?: string;
     /** Deadline of one attempt, streamed body included. Default 120 s. */
     timeoutMs?: number;
@@ -26,7 +29,7 @@ export interface LlmConfig {
    * targets and enforces the deadlines above. Unset → the global fetch (unit tests only).
    */
   fetch?: typeof fetch;
-  /** Named secrets that a flow's `api_key_ref` refers to; flows never hold keys themselves. */
-  secrets: Record<string, string>;
+  /** Values to blank out of error messages (operator secrets); the call's own key is added per call. */
+  redact?: readonly string[];
   retry: RetryPolicy;
 }

@@ -17,6 +17,8 @@ export interface InvokeOptions {
   signal?: AbortSignal;
   /** Text deltas of a streaming provider (`stream: true`), in order. Errors thrown here are ignored. */
   onDelta?: (text: string) => void;
+  /** The key for an `api_key_ref`, resolved by the caller under the secret rules (never logged). */
+  apiKey?: string;
 }
 
 /** The runtime's one entry point to models: `call_model` step in, `model_reply` outcome out. */
@@ -33,19 +35,21 @@ export interface ModelInvoker {
  */
 export function createModelInvoker(config: LlmConfig): ModelInvoker {
   const factory = new ChatModelFactory(config);
-  const secrets = [...Object.values(config.secrets), config.openai.apiKey ?? ''].filter((s) => s.length > 0);
+  const redact = [...(config.redact ?? []), config.openai.apiKey ?? ''].filter((s) => s.length > 0);
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return {
     async invoke(request, options = {}) {
+      const secrets = options.apiKey ? [...redact, options.apiKey] : redact;
+      const model = () => factory.modelFor(request.llm, options.apiKey);
       try {
         return await callWithRetry(
           { provider: request.llm.provider, policy: config.retry, signal: options.signal, secrets },
           () =>
             // `openai` keeps its client's own timeout (headers only); the others get one per attempt.
             request.llm.provider === 'openai' || request.llm.provider === 'scripted'
-              ? raceWithSignal(callModelOnce(factory.modelFor(request.llm), request, options), options.signal)
+              ? raceWithSignal(callModelOnce(model(), request, options), options.signal)
               : withAttemptTimeout(timeoutMs, options.signal, (signal) =>
-                  callModelOnce(factory.modelFor(request.llm), request, { ...options, signal }),
+                  callModelOnce(model(), request, { ...options, signal }),
                 ),
         );
       } catch (err) {

@@ -12,3 +12,4 @@ export * from './repositories/runs.repository';
 export * from './repositories/claims.repository';
 export * from './repositories/knowledge.repository';
 export * from './repositories/forks.repository';
+export * from './repositories/secrets.repository';

@@ -1,8 +1,9 @@
 import type { AppConfig } from '@conclave/config';
 import { createEgress } from '@conclave/egress';
 import { engine } from '@conclave/engine';
-import { createModelInvoker } from '@conclave/llm';
-import type { Database } from '@conclave/persistence';
+import { createModelInvoker, type LlmConfig, providerEndpoint } from '@conclave/llm';
+import { type Database, SecretsRepository } from '@conclave/persistence';
+import { parseEncryptionKey, SecretBox, SecretResolver } from '@conclave/secrets';
 import type { EventBus } from '@conclave/realtime';
 import { RunExecutor, type RunExecutorOptions } from './run-executor';
 
@@ -16,7 +17,7 @@ export function createRunExecutor(
   config: AppConfig,
   options: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner' | 'onRunEnd' | 'knowledge'> = {},
 ): RunExecutor {
-  const models = createModelInvoker({
+  const llmConfig: LlmConfig = {
     openai: {
       ...config.llm.openai,
       timeoutMs: config.llm.timeoutMs,
@@ -24,7 +25,7 @@ export function createRunExecutor(
     },
     providers: config.llm.providers,
     timeoutMs: config.llm.timeoutMs,
-    secrets: config.llm.secrets,
+    redact: Object.values(config.secrets.operator).map((s) => s.value),
     retry: config.llm.retry,
     // The model deadline covers the whole call, streamed body included, plus an idle-chunk limit.
     fetch: createEgress({
@@ -32,13 +33,23 @@ export function createRunExecutor(
       timeoutMs: config.llm.timeoutMs,
       idleTimeoutMs: config.llm.idleTimeoutMs,
     }).fetch,
-  });
+  };
+  const models = createModelInvoker(llmConfig);
   return new RunExecutor(db, engine, models, bus, {
     leaseMs: config.leaseMs,
-    secrets: config.llm.secrets,
+    secrets: createSecretResolver(db, config),
+    endpointOf: (llm) => providerEndpoint(llm, llmConfig),
     toolFetch: createEgress({ ...config.egress, maxResponseBytes: config.tools.maxResponseBytes }).fetch,
     toolLimits: { maxCallsPerReply: config.tools.maxCallsPerReply, concurrency: config.tools.concurrency },
     credits: { rule: config.credits.rule, perUnit: config.credits.perUnit },
     ...options,
   });
+}
+
+/** Account secrets (sealed in Postgres) over operator secrets (environment), per the config. */
+export function createSecretResolver(db: Database, config: AppConfig): SecretResolver {
+  const box = config.secrets.encryptionKey
+    ? new SecretBox(parseEncryptionKey(config.secrets.encryptionKey))
+    : null;
+  return new SecretResolver(config.secrets.operator, new SecretsRepository(db), box);
 }

@@ -53,7 +53,22 @@ export class HttpToolRunner {
     return results;
   }
 
+  /** A server that echoes its headers must not put a secret into the transcript. */
   private async runOne(call: ToolCall, tool: ToolSpec, context: ToolRunContext): Promise<string> {
+    const used: string[] = [];
+    const content = await this.execute(call, tool, context, used);
+    return used.reduce(
+      (text, secret) => (secret.length >= 4 ? text.split(secret).join('***') : text),
+      content,
+    );
+  }
+
+  private async execute(
+    call: ToolCall,
+    tool: ToolSpec,
+    context: ToolRunContext,
+    used: string[],
+  ): Promise<string> {
     const { signal } = context;
     const http = tool.http;
     if (!http) return `Error: Function ${tool.name} has no HTTP endpoint.`;
@@ -74,6 +89,7 @@ export class HttpToolRunner {
       }
       try {
         headers[name] = await context.secret(value.secret, url);
+        used.push(headers[name]);
       } catch (err) {
         return `Error: ${tool.name} was not called: ${(err as Error).message}`;
       }

@@ -3,6 +3,7 @@ import {
   type CreditRule,
   type FlowSpec,
   type ModelRequest,
+  type LlmSpec,
   parseFlowSpec,
   type TokenUsage,
   type TranscriptMessage,
@@ -30,13 +31,17 @@ import {
   type RunEnd,
 } from '@conclave/persistence';
 import { type EventBus, toEnvelope } from '@conclave/realtime';
+import { type SecretResolver, SecretRefusedError } from '@conclave/secrets';
 import { type HttpToolLimits, HttpToolRunner } from './http-tool-runner';
 
 export interface RunExecutorOptions {
   leaseMs: number;
   /** Identifies this process in leases (host:pid:random). */
   owner?: string;
-  secrets: Record<string, string>;
+  /** Whether a flow may send a named secret to a URL, and its value (libs/secrets). */
+  secrets: SecretResolver;
+  /** Where a flow's llm sends its calls (the host an `api_key_ref` secret must be bound to). */
+  endpointOf?: (llm: LlmSpec) => string | null;
   /** The egress policy's fetch for HTTP tools (unset → global fetch, unit tests only). */
   toolFetch?: typeof fetch;
   toolLimits?: HttpToolLimits;
@@ -220,6 +225,7 @@ export class RunExecutor {
             : step.request;
           const reply = await this.models.invoke(request, {
             signal: ctx.signal,
+            apiKey: await this.providerKey(ctx, step.request.llm),
             onDelta: step.request.llm.stream
               ? (text) => this.publishDelta(ctx, step.request.agent, text)
               : undefined,
@@ -239,11 +245,7 @@ export class RunExecutor {
         case 'call_tools': {
           const results = await this.tools.run(step.calls, {
             signal: ctx.signal,
-            secret: async (name) => {
-              const value = this.options.secrets[name];
-              if (value === undefined) throw new Error(`secret ${name} is not configured.`);
-              return value;
-            },
+            secret: (name, url) => this.options.secrets.resolve(ctx.accountId!, name, url),
           });
           this.throwIfAborted(ctx);
           state = await this.commit(
@@ -294,6 +296,17 @@ export class RunExecutor {
       this.log(`knowledge retrieval for run ${ctx.run.id} failed: ${(err as Error)?.message ?? err}`);
       return null;
     }
+  }
+
+  /** The `api_key_ref` secret of a flow's llm, checked against the host it will be sent to. */
+  private async providerKey(ctx: StepContext, llm: LlmSpec): Promise<string | undefined> {
+    if (!('api_key_ref' in llm) || llm.api_key_ref === undefined) return undefined;
+    const endpoint = this.options.endpointOf?.(llm);
+    if (!endpoint)
+      throw new SecretRefusedError(
+        `secret ${llm.api_key_ref} cannot be sent: the ${llm.provider} llm has no endpoint`,
+      );
+    return this.options.secrets.resolve(ctx.accountId!, llm.api_key_ref, new URL(endpoint));
   }
 
   private apply(
@@ -378,12 +391,12 @@ export class RunExecutor {
     }
     if (ctx.signal.aborted) return 'lost'; // shutting down or lease lost: another process resumes
     const message =
-      err instanceof ModelProviderError
+      err instanceof ModelProviderError || err instanceof SecretRefusedError
         ? err.message
         : isAbortError(err)
           ? 'model call aborted'
           : `internal error: ${(err as Error)?.message ?? String(err)}`;
-    if (!(err instanceof ModelProviderError))
+    if (!(err instanceof ModelProviderError || err instanceof SecretRefusedError))
       this.log(`run ${ctx.run.id} failed: ${(err as Error)?.stack ?? err}`);
     await this.end(ctx, { status: 'failed', reason: 'error', error: message }).catch((e) => this.log(e));
     return 'ended';

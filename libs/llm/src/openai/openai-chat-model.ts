@@ -2,6 +2,8 @@ import type { OpenAiLlmSpec, ToolSpec } from '@conclave/domain';
 import { ChatOpenAICompletions } from '@langchain/openai';
 import type { LlmConfig } from '../llm-config';
 import { missingApiKeyMessage, missingApiKeyVariable } from './provider-key';
+import { isDefaultEndpoint } from '../providers/provider-endpoints';
+import { providerKey } from '../providers/provider-keys';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Local servers (Ollama, llama.cpp, vLLM) accept any key, but the OpenAI client insists on one. */
@@ -19,12 +21,16 @@ const PLACEHOLDER_API_KEY = 'not-needed';
  * (`stream_options.include_usage`). Not `streaming: false` either: that sets `disableStreaming`,
  * which turns `.stream()` into a single non-streamed chunk.
  */
-export function createOpenAiChatModel(spec: OpenAiLlmSpec, config: LlmConfig): ChatOpenAICompletions {
+export function createOpenAiChatModel(
+  spec: OpenAiLlmSpec,
+  config: LlmConfig,
+  apiKey?: string,
+): ChatOpenAICompletions {
   return new ChatOpenAICompletions({
     model: spec.model,
     temperature: spec.temperature,
     maxTokens: spec.max_tokens,
-    apiKey: resolveApiKey(spec, config),
+    apiKey: resolveApiKey(spec, config, apiKey),
     configuration: {
       baseURL: spec.base_url ?? config.openai.baseUrl,
       ...(config.fetch ? { fetch: config.fetch } : {}),
@@ -35,12 +41,18 @@ export function createOpenAiChatModel(spec: OpenAiLlmSpec, config: LlmConfig): C
   });
 }
 
-/** The key to send; a missing one fails the call naming the variable to set (not a later ENOTFOUND/401). */
-export function resolveApiKey(spec: OpenAiLlmSpec, config: LlmConfig): string {
+/**
+ * The key sent with a call. `api_key_ref`: the key the caller resolved under the secret rules
+ * (libs/secrets). Otherwise the operator's default key, but only to the default provider's origin;
+ * a tenant's own `base_url` gets a placeholder (local servers want none), never the operator's key.
+ * OpenAI's own endpoint without any key fails at once naming the variable (not a later 401).
+ */
+export function resolveApiKey(spec: OpenAiLlmSpec, config: LlmConfig, apiKey?: string): string {
+  if (spec.api_key_ref !== undefined) return providerKey(spec, undefined, config, apiKey);
   const missing = missingApiKeyVariable(spec, config);
   if (missing) throw new Error(missingApiKeyMessage(missing));
-  if (spec.api_key_ref !== undefined) return config.secrets[spec.api_key_ref];
-  return config.openai.apiKey || PLACEHOLDER_API_KEY;
+  if (config.openai.apiKey && isDefaultEndpoint(spec, config)) return config.openai.apiKey;
+  return PLACEHOLDER_API_KEY;
 }
 
 /** Our tool specs in OpenAI's function-tool format, for `bindTools`. */

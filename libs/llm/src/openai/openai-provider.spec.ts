@@ -30,7 +30,7 @@ describe('openai provider against an OpenAI-compatible server', () => {
 
   async function serve(options: Parameters<typeof startFakeOpenAiServer>[0], extra: Partial<LlmConfig> = {}) {
     server = await startFakeOpenAiServer(options);
-    return createModelInvoker({ openai: { baseUrl: server.url }, secrets: {}, retry, ...extra });
+    return createModelInvoker({ openai: { baseUrl: server.url }, retry, ...extra });
   }
 
   it('sends the prompt and returns the reply with the server’s usage', async () => {
@@ -120,34 +120,51 @@ describe('openai provider against an OpenAI-compatible server', () => {
     expect(sent[2]).toEqual({ role: 'tool', content: '{"status":"shipped"}', tool_call_id: 'call_0' });
   });
 
-  it('sends the key named by api_key_ref, and a placeholder when there is none', async () => {
+  it('sends the key resolved for api_key_ref, and a placeholder when there is none', async () => {
     server = await startFakeOpenAiServer({ replies: ['ok'] });
-    const invoker = createModelInvoker({
-      openai: { baseUrl: server.url },
-      secrets: { team: 'sk-team-secret-123' },
-      retry,
-    });
-    await invoker.invoke(request({ api_key_ref: 'team' }, [user('hi')]));
+    const invoker = createModelInvoker({ openai: { baseUrl: server.url }, retry });
+    await invoker.invoke(request({ api_key_ref: 'team' }, [user('hi')]), { apiKey: 'sk-team-secret-123' });
     await invoker.invoke(request({}, [user('hi')]));
     expect(server.headers.map((h) => h.authorization)).toEqual([
       'Bearer sk-team-secret-123',
       'Bearer not-needed',
     ]);
     await expect(invoker.invoke(request({ api_key_ref: 'missing' }, [user('hi')]))).rejects.toThrow(
-      'openai provider failed after 1 attempt: no API key for the openai provider: set CONCLAVE_SECRET_missing',
+      'openai provider failed after 1 attempt: secret "missing" named by api_key_ref was not resolved',
     );
   });
 
   it("fails at once naming OPENAI_API_KEY when OpenAI's own endpoint has no key (no network call)", async () => {
-    const invoker = createModelInvoker({ openai: {}, secrets: {}, retry });
+    const invoker = createModelInvoker({ openai: {}, retry });
     await expect(invoker.invoke(request({}, [user('hi')]))).rejects.toThrow(
       "openai provider failed after 1 attempt: no API key for the openai provider: set OPENAI_API_KEY in the server's environment",
     );
   });
 
+  it("sends the operator's default key to the default provider's origin only", async () => {
+    server = await startFakeOpenAiServer({ replies: ['ok'] });
+    const other = await startFakeOpenAiServer({ replies: ['ok'] });
+    try {
+      const invoker = createModelInvoker({
+        openai: { baseUrl: server.url, apiKey: 'sk-operator-key' },
+        retry,
+      });
+      await invoker.invoke(request({}, [user('hi')]));
+      await invoker.invoke(request({ base_url: `${server.url}/` }, [user('hi')]));
+      await invoker.invoke(request({ base_url: other.url }, [user('hi')]));
+      expect(server.headers.map((h) => h.authorization)).toEqual([
+        'Bearer sk-operator-key',
+        'Bearer sk-operator-key',
+      ]);
+      expect(other.headers.map((h) => h.authorization)).toEqual(['Bearer not-needed']);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('prefers the llm’s base_url over the configured default', async () => {
     server = await startFakeOpenAiServer({ replies: ['from the flow’s server'] });
-    const invoker = createModelInvoker({ openai: { baseUrl: 'http://127.0.0.1:9/v1' }, secrets: {}, retry });
+    const invoker = createModelInvoker({ openai: { baseUrl: 'http://127.0.0.1:9/v1' }, retry });
     expect((await invoker.invoke(request({ base_url: server.url }, [user('hi')]))).content).toBe(
       'from the flow’s server',
     );
@@ -161,11 +178,10 @@ describe('openai provider against an OpenAI-compatible server', () => {
   });
 
   it('fails with a readable ModelProviderError after the attempts are spent, without the key', async () => {
-    const invoker = await serve(
-      { replies: ['never'], failFirst: 10 },
-      { secrets: { k: 'sk-very-secret-key-000' } },
-    );
-    const err = await invoker.invoke(request({ api_key_ref: 'k' }, [user('hi')])).catch((e: unknown) => e);
+    const invoker = await serve({ replies: ['never'], failFirst: 10 });
+    const err = await invoker
+      .invoke(request({ api_key_ref: 'k' }, [user('hi')]), { apiKey: 'sk-very-secret-key-000' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelProviderError);
     expect((err as Error).message).toBe('openai provider failed after 3 attempts: 503 Service Unavailable');
     expect((err as ModelProviderError).status).toBe(503);
@@ -173,11 +189,12 @@ describe('openai provider against an OpenAI-compatible server', () => {
   });
 
   it('does not retry a 400, and keeps secrets out of the message', async () => {
-    const invoker = await serve(
-      { replies: [{ error: { status: 400, message: 'bad key sk-very-secret-key-000 for model' } }] },
-      { secrets: { k: 'sk-very-secret-key-000' } },
-    );
-    const err = await invoker.invoke(request({ api_key_ref: 'k' }, [user('hi')])).catch((e: unknown) => e);
+    const invoker = await serve({
+      replies: [{ error: { status: 400, message: 'bad key very-secret-key-000 for model' } }],
+    });
+    const err = await invoker
+      .invoke(request({ api_key_ref: 'k' }, [user('hi')]), { apiKey: 'very-secret-key-000' })
+      .catch((e: unknown) => e);
     expect((err as Error).message).toBe('openai provider failed after 1 attempt: 400 bad key *** for model');
     expect(server!.requests).toHaveLength(1);
   });
@@ -200,7 +217,7 @@ describe('openai provider against an OpenAI-compatible server', () => {
     const url = server.url;
     await server.close();
     server = undefined;
-    const invoker = createModelInvoker({ openai: { baseUrl: url }, secrets: {}, retry });
+    const invoker = createModelInvoker({ openai: { baseUrl: url }, retry });
     const err = await invoker.invoke(request({}, [user('hi')])).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelProviderError);
     expect((err as Error).message).toMatch(/^openai provider failed after 3 attempts: Connection error\./);

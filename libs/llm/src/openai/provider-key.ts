@@ -1,17 +1,18 @@
 import type { FlowSpec, LlmSpec } from '@conclave/domain';
 import type { LlmConfig } from '../llm-config';
 
-type KeyConfig = Pick<LlmConfig, 'openai' | 'secrets'>;
+type KeyConfig = Pick<LlmConfig, 'openai'>;
 
 /**
  * The environment variable an `openai` llm needs set to have an API key, or null when it has one or
- * needs none. `api_key_ref: NAME` reads `CONCLAVE_SECRET_NAME`; without it the key is `OPENAI_API_KEY`,
- * which only OpenAI's own endpoint requires (local OpenAI-compatible servers accept any key).
+ * needs none. Without `api_key_ref` the key is `OPENAI_API_KEY`, which only OpenAI's own endpoint
+ * requires (local OpenAI-compatible servers accept any key). An `api_key_ref` is not checked here:
+ * the account may store that secret with `PUT /secrets/NAME` at any time, and a run without it fails
+ * saying so.
  */
 export function missingApiKeyVariable(llm: LlmSpec, config: KeyConfig): string | null {
   if (llm.provider !== 'openai') return null;
-  if (llm.api_key_ref !== undefined)
-    return config.secrets[llm.api_key_ref] ? null : `CONCLAVE_SECRET_${llm.api_key_ref}`;
+  if (llm.api_key_ref !== undefined) return null;
   if (config.openai.apiKey) return null;
   return isOpenAiEndpoint(llm.base_url ?? config.openai.baseUrl) ? 'OPENAI_API_KEY' : null;
 }

@@ -14,13 +14,17 @@ export const ANTHROPIC_DEFAULT_MAX_TOKENS = 1024;
  * fetch, so calls go through the egress policy. `maxRetries: 0`: our retry does it (with the run's
  * policy and signal); usage comes from the `message_start` / `message_delta` events when streaming.
  */
-export function createAnthropicChatModel(spec: AnthropicLlmSpec, config: LlmConfig): ChatAnthropic {
+export function createAnthropicChatModel(
+  spec: AnthropicLlmSpec,
+  config: LlmConfig,
+  apiKey?: string,
+): ChatAnthropic {
   const defaults = config.providers?.anthropic ?? {};
   return new AnthropicChatModel({
     model: spec.model,
     temperature: spec.temperature,
     maxTokens: spec.max_tokens ?? ANTHROPIC_DEFAULT_MAX_TOKENS,
-    apiKey: providerKey(spec, defaults.apiKey, config),
+    apiKey: providerKey(spec, defaults.apiKey, config, apiKey),
     anthropicApiUrl: spec.base_url ?? defaults.baseUrl,
     maxRetries: 0,
     streamUsage: true,

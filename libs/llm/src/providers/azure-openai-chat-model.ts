@@ -12,6 +12,7 @@ import { ProviderSetupError, providerKey } from './provider-keys';
 export function createAzureOpenAiChatModel(
   spec: AzureOpenAiLlmSpec,
   config: LlmConfig,
+  apiKey?: string,
 ): AzureChatOpenAICompletions {
   const defaults = config.providers?.azureOpenai ?? {};
   const endpoint = spec.endpoint ?? defaults.endpoint;
@@ -20,7 +21,7 @@ export function createAzureOpenAiChatModel(
     model: spec.deployment,
     temperature: spec.temperature,
     maxTokens: spec.max_tokens,
-    azureOpenAIApiKey: providerKey(spec, defaults.apiKey, config),
+    azureOpenAIApiKey: providerKey(spec, defaults.apiKey, config, apiKey),
     azureOpenAIEndpoint: endpoint,
     azureOpenAIApiDeploymentName: spec.deployment,
     azureOpenAIApiVersion: spec.api_version,

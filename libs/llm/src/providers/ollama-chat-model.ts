@@ -1,8 +1,7 @@
 import type { OllamaLlmSpec } from '@conclave/domain';
 import { ChatOllama } from '@langchain/ollama';
 import type { LlmConfig } from '../llm-config';
-
-export const OLLAMA_DEFAULT_BASE_URL = 'http://127.0.0.1:11434';
+import { OLLAMA_DEFAULT_BASE_URL } from './provider-endpoints';
 
 /**
  * The `ollama` provider: `@langchain/ollama` over Ollama's native `/api/chat` (NDJSON when streaming;

@@ -25,6 +25,8 @@ interface ProviderCase {
   config: (url: string) => Partial<LlmConfig>;
   /** The header carrying the key, and its value; null for keyless providers. */
   keyHeader: [string, string] | null;
+  /** The key resolved for the llm's `api_key_ref` (by the runtime's secret resolver in production). */
+  apiKey?: string;
   /** Config with no key at all; null for keyless providers. */
   keyless: ((url: string) => Partial<LlmConfig>) | null;
   keySetting: string | null;
@@ -40,9 +42,10 @@ const cases: ProviderCase[] = [
       base_url: url,
       api_key_ref: 'ANTHROPIC_TEAM',
     }),
-    config: () => ({ secrets: { ANTHROPIC_TEAM: 'ant-secret-1' } }),
+    config: () => ({}),
+    apiKey: 'ant-secret-1',
     keyHeader: ['x-api-key', 'ant-secret-1'],
-    keyless: () => ({ secrets: {} }),
+    keyless: () => ({}),
     keySetting: 'ANTHROPIC_API_KEY',
   },
   {
@@ -57,10 +60,11 @@ const cases: ProviderCase[] = [
   {
     provider: 'azure_openai',
     start: startAzureOpenAiServer,
-    llm: (url) => ({ provider: 'azure_openai', deployment: 'team-gpt', endpoint: url }),
-    config: () => ({ providers: { azureOpenai: { apiKey: 'az-secret-1' } } }),
+    // The operator's default key goes to the operator's default endpoint only.
+    llm: () => ({ provider: 'azure_openai', deployment: 'team-gpt' }),
+    config: (url) => ({ providers: { azureOpenai: { apiKey: 'az-secret-1', endpoint: url } } }),
     keyHeader: ['api-key', 'az-secret-1'],
-    keyless: () => ({ providers: {} }),
+    keyless: (url) => ({ providers: { azureOpenai: { endpoint: url } } }),
     keySetting: 'AZURE_OPENAI_API_KEY',
   },
   {
@@ -100,7 +104,6 @@ describe.each(cases)('provider conformance: $provider', (c) => {
     server = await c.start(script);
     const invoker = createModelInvoker({
       openai: {},
-      secrets: {},
       retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 2 },
       ...c.config(server.url),
       ...options.config,
@@ -108,7 +111,7 @@ describe.each(cases)('provider conformance: $provider', (c) => {
     const llm = LlmSpec.parse({ ...c.llm(server.url), ...options.llm });
     const call = (messages: PromptMessage[], tools: ToolSpec[] = [], onDelta?: (t: string) => void) => {
       const request: ModelRequest = { agent: 'assistant', llm, messages, tools, purpose: 'reply' };
-      return invoker.invoke(request, { onDelta });
+      return invoker.invoke(request, { onDelta, apiKey: c.apiKey });
     };
     return { call, server: server! };
   }
@@ -222,7 +225,7 @@ describe.each(cases)('provider conformance: $provider', (c) => {
     expect(server.requests).toHaveLength(1);
     const keyless = await serve(() => ({ text: 'unused' }), {
       llm: { api_key_ref: undefined },
-      config: { ...c.keyless(server.url), secrets: {} },
+      config: c.keyless(server.url),
     });
     const missing = (await keyless.call(prompt).catch((e: unknown) => e)) as Error;
     expect(missing.message).toBe(

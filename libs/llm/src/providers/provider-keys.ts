@@ -1,5 +1,6 @@
 import type { LlmSpec } from '@conclave/domain';
 import type { LlmConfig } from '../llm-config';
+import { isDefaultEndpoint, providerEndpoint } from './provider-endpoints';
 
 /** What an operator sets for each provider; named in errors so a failed run says what to fix. */
 export const PROVIDER_SETTINGS = {
@@ -18,25 +19,32 @@ export class ProviderSetupError extends Error {
 }
 
 /**
- * The key for a flow's llm: the secret named by `api_key_ref`, else the provider's configured
- * default. Missing → an error naming both ways to provide one (never the key itself).
+ * The key for a flow's llm: the secret named by `api_key_ref` (resolved by the caller, who checks it
+ * is bound to the endpoint's host), else the provider's configured default — which only goes to the
+ * provider's default endpoint, never to a `base_url`/`endpoint` the flow chose. Missing → an error
+ * naming the ways to provide one (never the key itself).
  */
 export function providerKey(
   spec: Extract<LlmSpec, { api_key_ref?: string }>,
   defaultKey: string | undefined,
   config: LlmConfig,
+  resolvedKey: string | undefined,
 ): string {
   const provider = spec.provider as HostedProvider;
   const setting = PROVIDER_SETTINGS[provider].key;
   if (spec.api_key_ref !== undefined) {
-    const key = config.secrets[spec.api_key_ref];
-    if (!key) {
+    if (!resolvedKey)
       throw new ProviderSetupError(
-        `secret ${JSON.stringify(spec.api_key_ref)} named by api_key_ref is not configured ` +
-          `(set CONCLAVE_SECRET_${spec.api_key_ref})`,
+        `secret ${JSON.stringify(spec.api_key_ref)} named by api_key_ref was not resolved`,
       );
-    }
-    return key;
+    return resolvedKey;
+  }
+  if (defaultKey && !isDefaultEndpoint(spec, config)) {
+    const host = hostOf(providerEndpoint(spec, config));
+    throw new ProviderSetupError(
+      `${setting} is only sent to the operator's default endpoint; to call ${host} give the llm an ` +
+        `api_key_ref naming a secret bound to ${host}`,
+    );
   }
   if (!defaultKey) {
     throw new ProviderSetupError(
@@ -56,4 +64,12 @@ export function providerHint(provider: string, status: number | undefined, cause
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|fetch failed|Connection error/i.test(cause))
     return `check ${settings.url}`;
   return null;
+}
+
+function hostOf(url: string | null): string {
+  try {
+    return url ? new URL(url).host : 'that endpoint';
+  } catch {
+    return 'that endpoint';
+  }
 }

@@ -4,7 +4,7 @@ import { isAbortError } from '../errors';
 import type { LlmConfig } from '../llm-config';
 import { splitTokens } from './scripted-chat-model';
 
-const config: LlmConfig = { openai: {}, secrets: {}, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } };
+const config: LlmConfig = { openai: {}, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 } };
 const invoker = createModelInvoker(config);
 
 function request(

@@ -1,6 +1,7 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { CreditsUsage1764100000000 } from './1764100000000-credits-usage';
 import { CommitStepFunction1764200000000 } from './1764200000000-commit-step-function';
+import { AccountSecrets1765100000000 } from './1765100000000-account-secrets';
 import { OperatorClaims1765400000000 } from './1765400000000-operator-claims';
 import { Knowledge1765500000000 } from './1765500000000-knowledge';
 import { ChatForks1765700000000 } from './1765700000000-chat-forks';
@@ -10,6 +11,7 @@ export const MIGRATIONS = [
   InitialSchema1764000000000,
   CreditsUsage1764100000000,
   CommitStepFunction1764200000000,
+  AccountSecrets1765100000000,
   OperatorClaims1765400000000,
   Knowledge1765500000000,
   ChatForks1765700000000,
