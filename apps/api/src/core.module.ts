@@ -11,6 +11,7 @@ import {
   ForksRepository,
   FlowsRepository,
   RunsRepository,
+  SecretsRepository,
   UsageRepository,
 } from '@conclave/persistence';
 import type { IngestionDispatcher, KnowledgeServices } from '@conclave/knowledge';
@@ -46,6 +47,7 @@ export class CoreModule {
       RunsRepository,
       EventsRepository,
       ForksRepository,
+      SecretsRepository,
     ].map((Repository) => ({
       provide: Repository,
       useFactory: (db: Database) => new Repository(db),

@@ -3,7 +3,7 @@ import type { Principal } from '@conclave/auth';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { DomainError, notFound, parseFlowSpec, type FlowSpec } from '@conclave/domain';
 import { providerKeyWarnings } from '@conclave/llm';
-import { FlowsRepository, type FlowRow } from '@conclave/persistence';
+import { FlowsRepository, type FlowRow, SecretsRepository } from '@conclave/persistence';
 
 /** A saved flow version and what would make its runs fail (e.g. a provider key not configured). */
 export interface SavedFlow {
@@ -17,13 +17,14 @@ export class FlowsService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly flows: FlowsRepository,
+    private readonly secrets: SecretsRepository,
   ) {}
 
   async create(principal: Principal, body: unknown): Promise<SavedFlow> {
     const flow = validate(body);
     return {
       row: await this.flows.create(principal.accountId, flow.name, flow),
-      warnings: this.warnings(flow),
+      warnings: await this.warnings(principal, flow),
     };
   }
 
@@ -31,12 +32,20 @@ export class FlowsService {
     const flow = validate(body);
     const row = await this.flows.update(principal.accountId, id, flow.name, flow);
     if (!row) throw notFound('Flow');
-    return { row, warnings: this.warnings(flow) };
+    return { row, warnings: await this.warnings(principal, flow) };
   }
 
   /** Saved anyway: the operator may set the variable before the first run. */
-  private warnings(flow: FlowSpec): string[] {
-    return providerKeyWarnings(flow, this.config.llm);
+  private async warnings(principal: Principal, flow: FlowSpec): Promise<string[]> {
+    // The secrets this account can name in api_key_ref: its own and the operator's open to it.
+    const operator = Object.entries(this.config.secrets.operator)
+      .filter(([, s]) => !s.accounts || s.accounts.includes(principal.accountId))
+      .map(([name]) => name);
+    const own = (await this.secrets.list(principal.accountId)).map((s) => s.name);
+    return providerKeyWarnings(flow, {
+      openai: this.config.llm.openai,
+      secretNames: new Set([...operator, ...own]),
+    });
   }
 
   async get(principal: Principal, id: string, version?: number): Promise<FlowRow> {

@@ -11,10 +11,10 @@ describe('provider keys', () => {
     [openai({ base_url: 'https://api.openai.com/v1' }), {}, 'OPENAI_API_KEY'],
     [openai({ base_url: 'http://localhost:11434/v1' }), {}, null],
     [openai(), { baseUrl: 'http://ollama:11434/v1' }, null],
-    // api_key_ref: an account secret may be stored at any time; the run says so if it is missing.
-    [openai({ api_key_ref: 'PROD' }), {}, null],
-  ])('%j with %j needs %s', (llm, config, expected) => {
-    expect(missingApiKeyVariable(llm, { openai: config })).toBe(expected);
+    [openai({ api_key_ref: 'PROD' }), { apiKey: 'sk-1' }, 'CONCLAVE_SECRET_PROD'],
+    [openai({ api_key_ref: 'PROD' }), {}, null, new Set(['PROD'])],
+  ])('%j with %j needs %s', (llm, config, expected, secretNames = new Set<string>()) => {
+    expect(missingApiKeyVariable(llm, { openai: config, secretNames })).toBe(expected);
   });
 
   it('warns per agent and for the group manager, naming the path and the variable', () => {
@@ -26,7 +26,8 @@ describe('provider keys', () => {
       ],
       chat: { type: 'group', initiator: 'a', manager: { llm: openai() } },
     });
-    expect(providerKeyWarnings(flow, { openai: {} })).toEqual([
+    expect(providerKeyWarnings(flow, { openai: {}, secretNames: new Set() })).toEqual([
+      "agents.1.llm: no API key for the openai provider: store it with PUT /secrets/TEAM or set CONCLAVE_SECRET_TEAM in the server's environment and restart it (runs fail until then)",
       "chat.manager.llm: no API key for the openai provider: set OPENAI_API_KEY in the server's environment and restart it (runs fail until then)",
     ]);
   });
