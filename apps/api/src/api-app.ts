@@ -28,6 +28,7 @@ import {
   type RunDispatcher,
 } from '@conclave/runtime';
 import type { NextFunction, Request, Response } from 'express';
+import { createWebhookDelivery, webhookFetch, type WebhookDelivery } from '@conclave/webhooks';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi';
 import { readsAsJson, screenBody, screenQuery } from './common/request-input';
@@ -43,6 +44,8 @@ export interface ApiApp {
   bus: EventBus;
   executor: RunExecutor | null;
   sweeper: RunSweeper | null;
+  /** The outbox poller, where this process executes runs (embedded default, RUN_IN_PROCESS). */
+  webhooks: WebhookDelivery | null;
   /** Stops accepting requests, lets in-flight runs stop, closes the pool. */
   close(): Promise<void>;
 }
@@ -133,6 +136,16 @@ export async function createApiApp(
   await app.init();
   sweeper?.start();
   ingestionSweeper?.start();
+  // Webhooks are delivered where runs execute: here in the embedded default, by the worker in queue mode.
+  const webhookLog = new Logger('Webhooks');
+  const webhooks = config.runInProcess
+    ? createWebhookDelivery(db, config, {
+        mode: 'poller',
+        fetch: webhookFetch(config),
+        log: (m) => webhookLog.warn(m),
+      })
+    : null;
+  webhooks?.start();
 
   return {
     app,
@@ -140,9 +153,11 @@ export async function createApiApp(
     bus,
     executor,
     sweeper,
+    webhooks,
     async close() {
       sweeper?.stop();
       ingestionSweeper?.stop();
+      await webhooks?.stop();
       await app.close();
       await dispatcher.close();
       await ingestion.close();

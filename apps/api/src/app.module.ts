@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller';
 import { KnowledgeModule } from './knowledge/knowledge.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SecretsModule } from './secrets/secrets.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -31,6 +32,7 @@ export class AppModule {
         AsyntaiModule,
         KnowledgeModule,
         SecretsModule,
+        WebhooksModule,
       ],
       controllers: [HealthController],
     };

@@ -13,6 +13,7 @@ import {
   RunsRepository,
   SecretsRepository,
   UsageRepository,
+  WebhooksRepository,
 } from '@conclave/persistence';
 import type { IngestionDispatcher, KnowledgeServices } from '@conclave/knowledge';
 import { type EventBus } from '@conclave/realtime';
@@ -48,6 +49,7 @@ export class CoreModule {
       EventsRepository,
       ForksRepository,
       SecretsRepository,
+      WebhooksRepository,
     ].map((Repository) => ({
       provide: Repository,
       useFactory: (db: Database) => new Repository(db),

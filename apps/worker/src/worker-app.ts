@@ -7,6 +7,7 @@ import { Database } from '@conclave/persistence';
 import { createKnowledge, IngestionSweeper, IngestionWorker, QueueIngestion } from '@conclave/knowledge';
 import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
 import { createRunExecutor, QueueDispatcher, RunExecutor, RunSweeper } from '@conclave/runtime';
+import { createWebhookDelivery, webhookFetch, type WebhookDelivery } from '@conclave/webhooks';
 import { RunsConsumer } from './runs.consumer';
 import { WorkerModule } from './worker.module';
 
@@ -16,6 +17,7 @@ export interface WorkerApp {
   bus: EventBus;
   executor: RunExecutor;
   dispatcher: QueueDispatcher;
+  webhooks: WebhookDelivery;
   /** Graceful: stop taking jobs, let current runs finish their step and release them, close. */
   close(): Promise<void>;
 }
@@ -87,6 +89,12 @@ export async function createWorkerApp(
   await context.init();
   sweeper.start();
   ingestionSweeper.start();
+  const webhooks = createWebhookDelivery(db, config, {
+    mode: 'queue',
+    fetch: webhookFetch(config),
+    log: (m) => log.warn(m),
+  });
+  webhooks.start();
 
   return {
     context,
@@ -94,11 +102,13 @@ export async function createWorkerApp(
     bus,
     executor,
     dispatcher,
+    webhooks,
     async close() {
       sweeper.stop();
       ingestionSweeper.stop();
       await ingestionWorker.close();
       await ingestionQueue.close();
+      await webhooks.stop();
       await context.get(RunsConsumer).drain(config.shutdownGraceMs);
       await context.close();
       await dispatcher.close();

@@ -107,6 +107,21 @@ const EnvSchema = z.object({
   KNOWLEDGE_EMBEDDINGS_MODEL: z.string().min(1).default('text-embedding-3-small'),
   KNOWLEDGE_EMBEDDINGS_API_KEY: z.string().optional(),
   KNOWLEDGE_USER_AGENT: z.string().min(1).max(200).default('ConclaveBot/0.1'),
+  /** First retry delay of a failed webhook delivery; doubles per attempt up to the max. */
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(10).max(86_400_000).default(7_200_000),
+  /** Deliveries are retried until this long after the event (or a manual redelivery). */
+  WEBHOOK_RETRY_WINDOW_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 86_400_000)
+    .default(86_400_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Consecutive failed attempts after which an endpoint is disabled. */
+  WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** How often the outbox is checked for due deliveries. */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
 });
 
 export interface AppConfig {
@@ -187,6 +202,12 @@ export interface AppConfig {
     /** Null → no embeddings: search is full-text only. */
     embeddings: { baseUrl: string; model: string; apiKey?: string } | null;
     userAgent: string;
+  };
+  webhooks: {
+    retry: { baseDelayMs: number; maxDelayMs: number; windowMs: number };
+    timeoutMs: number;
+    disableAfterFailures: number;
+    pollIntervalMs: number;
   };
 }
 
@@ -275,6 +296,16 @@ export function loadConfig(
           }
         : null,
       userAgent: e.KNOWLEDGE_USER_AGENT,
+    },
+    webhooks: {
+      retry: {
+        baseDelayMs: e.WEBHOOK_RETRY_BASE_MS,
+        maxDelayMs: e.WEBHOOK_RETRY_MAX_DELAY_MS,
+        windowMs: e.WEBHOOK_RETRY_WINDOW_MS,
+      },
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      disableAfterFailures: e.WEBHOOK_DISABLE_AFTER_FAILURES,
+      pollIntervalMs: e.WEBHOOK_POLL_MS,
     },
   };
   return { ...config, ...overrides };

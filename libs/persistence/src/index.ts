@@ -13,3 +13,4 @@ export * from './repositories/claims.repository';
 export * from './repositories/knowledge.repository';
 export * from './repositories/forks.repository';
 export * from './repositories/secrets.repository';
+export * from './repositories/webhooks.repository';

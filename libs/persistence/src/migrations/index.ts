@@ -4,6 +4,7 @@ import { CommitStepFunction1764200000000 } from './1764200000000-commit-step-fun
 import { AccountSecrets1765100000000 } from './1765100000000-account-secrets';
 import { OperatorClaims1765400000000 } from './1765400000000-operator-claims';
 import { Knowledge1765500000000 } from './1765500000000-knowledge';
+import { Webhooks1765600000000 } from './1765600000000-webhooks';
 import { ChatForks1765700000000 } from './1765700000000-chat-forks';
 
 /** Every migration in order; run on start-up. */
@@ -14,5 +15,6 @@ export const MIGRATIONS = [
   AccountSecrets1765100000000,
   OperatorClaims1765400000000,
   Knowledge1765500000000,
+  Webhooks1765600000000,
   ChatForks1765700000000,
 ];
