@@ -32,8 +32,8 @@ describe('webhooks: signed, retried, durable deliveries', () => {
     SEED_DEMO: 'false',
     RATE_LIMIT_PER_MINUTE: '1000000',
     EGRESS_ALLOWED_HOSTS: '127.0.0.1',
-    // Fast retries for the test: 1 s, 2 s, 4 s... (the default starts at 10 s).
-    WEBHOOK_RETRY_BASE_MS: '1000',
+    // Fast retries for the test: 2 s, 4 s, 8 s... (the default starts at 10 s).
+    WEBHOOK_RETRY_BASE_MS: '2000',
     WEBHOOK_POLL_MS: '100',
     WEBHOOK_DISABLE_AFTER_FAILURES: '3',
   });
@@ -134,7 +134,9 @@ describe('webhooks: signed, retried, durable deliveries', () => {
       const [pending] = (
         await db.query(`SELECT status, attempts FROM webhook_deliveries WHERE endpoint_id = $1`, [endpointId])
       ).rows;
-      expect(pending).toEqual({ status: 'pending', attempts: 1 });
+      // Normally 1; 2 if the first retry fell due before the (slow, shared) machine stopped the API.
+      expect(pending.status).toBe('pending');
+      expect([1, 2]).toContain(pending.attempts);
       await startApi();
 
       const first = () => receiver.received.filter((r) => r.headers['webhook-id'] === firstId);
