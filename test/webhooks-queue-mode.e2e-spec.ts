@@ -47,7 +47,11 @@ describe('webhooks in queue mode', () => {
       await waitFor(async () => receiver.received.some((r) => r.status === 200), 60_000);
       expect(receiver.received.map((r) => r.status)).toEqual([500, 200]);
       expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
-      const log = await account.request('GET', `/webhooks/${hook.body.id}/deliveries`);
+      // Recorded just after the receiver answered.
+      const log = await waitFor(async () => {
+        const res = await account.request('GET', `/webhooks/${hook.body.id}/deliveries`);
+        return res.body.data[0]?.status === 'succeeded' && res;
+      });
       expect(log.body.data[0]).toMatchObject({
         event_type: 'input.requested',
         status: 'succeeded',
