@@ -1,5 +1,6 @@
 import { generateApiKey } from '@conclave/auth';
 import { describeStartupError, loadConfig } from '@conclave/config';
+import { accountScope } from '@conclave/domain';
 import { AccountsRepository, Database } from '@conclave/persistence';
 import { DEMO_EMAIL } from './accounts/demo-seed';
 import { chooseKeyAccount } from './accounts/key-account';
@@ -43,7 +44,11 @@ async function main(argv: string[]): Promise<number> {
             credits: config.credits.defaultBalance,
           });
     const key = generateApiKey();
-    await accounts.createKey(account.id, { name: options.name ?? 'cli', prefix: key.prefix, hash: key.hash });
+    await accounts.createKey(accountScope(account.id), {
+      name: options.name ?? 'cli',
+      prefix: key.prefix,
+      hash: key.hash,
+    });
     const about =
       choice.kind === 'existing'
         ? `Account: ${account.email} (${choice.why})`

@@ -1,3 +1,4 @@
+import { scopeOf } from '@conclave/domain';
 import { AccountsRepository } from '@conclave/persistence';
 import { hashApiKey } from './api-key';
 import type { Principal } from './principal';
@@ -13,6 +14,11 @@ export class ApiKeyAuthenticator {
     if (!key.last_used_at || Date.now() - key.last_used_at.getTime() > 60_000) {
       void this.accounts.touchKey(key.key_id).catch(() => undefined);
     }
-    return { accountId: key.account_id, keyId: key.key_id, agentId: key.agent_id };
+    return {
+      accountId: key.account_id,
+      keyId: key.key_id,
+      agentId: key.agent_id,
+      scope: scopeOf(key.account_id, key.agent_id),
+    };
   }
 }

@@ -1,6 +1,13 @@
-import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { extractApiKey } from './api-key';
+import { managesAccount, SCOPED_KEY_FORBIDDEN } from './manages-account';
 import type { Principal } from './principal';
 
 export interface AuthenticatedRequest {
@@ -8,7 +15,10 @@ export interface AuthenticatedRequest {
   principal?: Principal;
 }
 
-/** Every route behind it needs a valid, unrevoked key; the principal lands on `request.principal`. */
+/**
+ * Every route behind it needs a valid, unrevoked key; the principal lands on `request.principal`.
+ * Routes marked `@ManagesAccount()` refuse agent-scoped keys with 403.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(private readonly authenticator: ApiKeyAuthenticator) {}
@@ -20,6 +30,7 @@ export class ApiKeyGuard implements CanActivate {
     const principal = await this.authenticator.authenticate(secret);
     if (!principal) throw new UnauthorizedException('Invalid or revoked API key');
     request.principal = principal;
+    if (principal.agentId && managesAccount(context)) throw new ForbiddenException(SCOPED_KEY_FORBIDDEN);
     return true;
   }
 }

@@ -3,3 +3,4 @@ export * from './api-key.authenticator';
 export * from './api-key.guard';
 export * from './current-principal.decorator';
 export * from './principal';
+export * from './manages-account';

@@ -6,3 +6,4 @@ export * from './flow-spec';
 export * from './message';
 export * from './ids';
 export * from './limits';
+export * from './scope';

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './scope-filter';
 export * from './embedded-postgres';
 export * from './rows';
 export * from './repositories/accounts.repository';

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject, UseFilters, UseGuards } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
-import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
-import { notFound, planMessageLimit } from '@conclave/domain';
+import { AccountOwner, ApiKeyGuard, ManagesAccount } from '@conclave/auth';
+import { notFound, planMessageLimit, type AccountScope } from '@conclave/domain';
 import { AccountsRepository, UsageRepository } from '@conclave/persistence';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 
+/** The account's plan and balance: account keys only. */
 @Controller(['account', 'v1/account'])
+@ManagesAccount()
 @UseGuards(ApiKeyGuard)
 @UseFilters(NativeExceptionFilter)
 export class AccountController {
@@ -16,10 +18,10 @@ export class AccountController {
   ) {}
 
   @Get()
-  async get(@CurrentPrincipal() p: Principal) {
-    const account = await this.accounts.get(p.accountId);
+  async get(@AccountOwner() owner: AccountScope) {
+    const account = await this.accounts.get(owner.accountId);
     if (!account) throw notFound('Account');
-    const month = await this.usage.thisMonth(p.accountId);
+    const month = await this.usage.thisMonth(owner.accountId);
     return {
       id: account.id,
       email: account.email,

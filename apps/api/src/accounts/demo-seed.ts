@@ -1,4 +1,4 @@
-import { parseFlowSpec, type FlowSpecInput } from '@conclave/domain';
+import { accountScope, parseFlowSpec, type FlowSpecInput } from '@conclave/domain';
 import { AccountsRepository, AgentsRepository, Database, FlowsRepository } from '@conclave/persistence';
 import { generateApiKey } from '@conclave/auth';
 
@@ -40,16 +40,17 @@ export async function seedDemo(
   const accounts = new AccountsRepository(db);
   if (await accounts.findByEmail(DEMO_EMAIL)) return null;
   const account = await accounts.create(DEMO_EMAIL, { plan: 'pro', credits });
+  const owner = accountScope(account.id);
   const parsed = parseFlowSpec(DEMO_FLOW);
   if (!parsed.ok) throw new Error(`demo flow is invalid: ${parsed.errors.join('; ')}`);
-  const flow = await new FlowsRepository(db).create(account.id, parsed.flow.name, parsed.flow);
+  const flow = await new FlowsRepository(db).create(owner, parsed.flow.name, parsed.flow);
   // The primary agent: what the Aksita and Asyntai APIs talk to without a website_id.
-  await new AgentsRepository(db).create(account.id, {
+  await new AgentsRepository(db).create(owner, {
     name: 'Demo assistant',
     flowId: flow.id,
     domain: null,
   });
   const key = generateApiKey();
-  await accounts.createKey(account.id, { name: 'demo', prefix: key.prefix, hash: key.hash });
+  await accounts.createKey(owner, { name: 'demo', prefix: key.prefix, hash: key.hash });
   return { apiKey: key.secret, flowId: flow.id };
 }

@@ -10,7 +10,8 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
+import { AccountOwner, ApiKeyGuard, CurrentPrincipal, ManagesAccount, type Principal } from '@conclave/auth';
+import type { AccountScope } from '@conclave/domain';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -19,7 +20,10 @@ import { CreateAgentBody, toAgentDto, UpdateAgentBody } from './dto/agent.dto';
 
 const agentId = new IdPipe('Agent');
 
-/** Agent management (native shape), mounted at `/agents` and `/v1/agents`. */
+/**
+ * Agents (native shape), mounted at `/agents` and `/v1/agents`. An agent-scoped key may read its own
+ * agent; creating, changing and deleting agents is account management.
+ */
 @Controller(['agents', 'v1/agents'])
 @UseGuards(ApiKeyGuard)
 @UseFilters(NativeExceptionFilter)
@@ -27,32 +31,38 @@ export class AgentsController {
   constructor(private readonly agents: AgentsService) {}
 
   @Post()
-  async create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateAgentBody)) body: CreateAgentBody) {
-    return toAgentDto(await this.agents.create(p, body));
+  @ManagesAccount()
+  async create(
+    @AccountOwner() owner: AccountScope,
+    @Body(new ZodPipe(CreateAgentBody)) body: CreateAgentBody,
+  ) {
+    return toAgentDto(await this.agents.create(owner, body));
   }
 
   @Get()
   async list(@CurrentPrincipal() p: Principal) {
-    return (await this.agents.list(p)).map(toAgentDto);
+    return (await this.agents.list(p.scope)).map(toAgentDto);
   }
 
   @Get(':id')
   async get(@CurrentPrincipal() p: Principal, @Param('id', agentId) id: string) {
-    return toAgentDto(await this.agents.get(p, id));
+    return toAgentDto(await this.agents.get(p.scope, id));
   }
 
   @Patch(':id')
+  @ManagesAccount()
   async update(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', agentId) id: string,
     @Body(new ZodPipe(UpdateAgentBody)) body: UpdateAgentBody,
   ) {
-    return toAgentDto(await this.agents.update(p, id, body));
+    return toAgentDto(await this.agents.update(owner, id, body));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@CurrentPrincipal() p: Principal, @Param('id', agentId) id: string): Promise<void> {
-    await this.agents.delete(p, id);
+  @ManagesAccount()
+  async delete(@AccountOwner() owner: AccountScope, @Param('id', agentId) id: string): Promise<void> {
+    await this.agents.delete(owner, id);
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChatStatus } from '@conclave/domain';
+import type { ChatStatus, Scope } from '@conclave/domain';
 import { ChatsRepository } from '@conclave/persistence';
 import type { EventBus } from '@conclave/realtime';
 import { EVENT_BUS } from '../core.module';
@@ -16,17 +16,17 @@ export class ChatWaiter {
   ) {}
 
   /** `?wait=true`: the chat left `running` (asks for input, completed, failed). */
-  untilSettled(accountId: string, chatId: string, timeoutMs: number): Promise<boolean> {
-    return this.until(accountId, chatId, timeoutMs, (status) => status !== 'running');
+  untilSettled(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean> {
+    return this.until(scope, chatId, timeoutMs, (status) => status !== 'running');
   }
 
   /** No run is active any more (after a cancel). */
-  untilIdle(accountId: string, chatId: string, timeoutMs: number): Promise<boolean> {
-    return this.until(accountId, chatId, timeoutMs, (s) => s !== 'running' && s !== 'wait_for_human_input');
+  untilIdle(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean> {
+    return this.until(scope, chatId, timeoutMs, (s) => s !== 'running' && s !== 'wait_for_human_input');
   }
 
   private until(
-    accountId: string,
+    scope: Scope,
     chatId: string,
     timeoutMs: number,
     reached: (status: ChatStatus) => boolean,
@@ -47,7 +47,7 @@ export class ChatWaiter {
           finish(true);
       });
       this.chats
-        .get(accountId, chatId)
+        .get(scope, chatId)
         .then((chat) => {
           if (!chat || reached(chat.status)) finish(true);
         })

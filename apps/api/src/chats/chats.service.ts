@@ -58,9 +58,9 @@ export class ChatsService {
     extra: { agentId?: string | null; externalId?: string | null } = {},
   ): Promise<ChatRow> {
     if (!isUuid(body.flowId)) throw notFound('Flow');
-    const flow = await this.flows.get(principal.accountId, body.flowId, body.flowVersion);
+    const flow = await this.flows.get(principal.scope, body.flowId, body.flowVersion);
     if (!flow || (flow.archived_at && body.flowVersion === undefined)) throw notFound('Flow');
-    const { chat, events } = await this.chats.create(principal.accountId, {
+    const { chat, events } = await this.chats.create(principal.scope, {
       name: body.name,
       fromType: body.fromType,
       flowId: flow.id,
@@ -79,7 +79,7 @@ export class ChatsService {
   ) {
     const cursor = query.cursor ? decodeChatCursor(query.cursor) : undefined;
     if (cursor === null) throw new DomainError('invalid', 'cursor is not valid');
-    const page = await this.chats.list(principal.accountId, {
+    const page = await this.chats.list(principal.scope, {
       status: query.status,
       order: query.order,
       nameContains: query.name?.trim() || undefined,
@@ -90,7 +90,7 @@ export class ChatsService {
   }
 
   async get(principal: Principal, chatId: string): Promise<ChatRow> {
-    const chat = await this.chats.get(principal.accountId, chatId);
+    const chat = await this.chats.get(principal.scope, chatId);
     if (!chat) throw notFound('Chat');
     return chat;
   }
@@ -100,7 +100,7 @@ export class ChatsService {
     await this.cancel(principal, chatId).catch((err) => {
       if (!(err instanceof DomainError && err.code === 'conflict')) throw err;
     });
-    if (!(await this.chats.delete(principal.accountId, chatId))) throw notFound('Chat');
+    if (!(await this.chats.delete(principal.scope, chatId))) throw notFound('Chat');
   }
 
   /** A user message: starts a run (docs/architecture.md, chat status); 409 while one is active unless multitask says otherwise. */
@@ -116,8 +116,8 @@ export class ChatsService {
     // enqueue: a busy chat gets a `pending` run that starts when the active one ends (RunsRepository.finishRun).
     const result =
       options.multitask === 'enqueue'
-        ? await this.runs.enqueue(principal.accountId, chatId, input, seed)
-        : await this.runs.start(principal.accountId, chatId, input, seed);
+        ? await this.runs.enqueue(principal.scope, chatId, input, seed)
+        : await this.runs.start(principal.scope, chatId, input, seed);
     if (!result.ok) {
       await this.admission.release(principal.accountId);
       if (result.reason === 'not_found') throw notFound('Chat');
@@ -136,7 +136,7 @@ export class ChatsService {
    * message after the run (`multitask=enqueue`) or instead of it (`multitask=interrupt`).
    */
   private async busyConflict(principal: Principal, chatId: string, activeRunId: string | null) {
-    const chat = await this.chats.get(principal.accountId, chatId);
+    const chat = await this.chats.get(principal.scope, chatId);
     const request = chat?.status === 'wait_for_human_input' ? chat.input_request : null;
     if (!request) {
       return conflict(
@@ -167,7 +167,7 @@ export class ChatsService {
     const operator = options.asOperator
       ? { keyId: principal.keyId, claimIdleMs: this.config.claimIdleMs }
       : undefined;
-    const result = await this.runs.answer(principal.accountId, chatId, answer, operator);
+    const result = await this.runs.answer(principal.scope, chatId, answer, operator);
     if (!result.ok) {
       await this.admission.release(principal.accountId);
       if (result.reason === 'not_found') throw notFound('Chat');
@@ -191,7 +191,7 @@ export class ChatsService {
    * died) ends here; a run executing elsewhere gets the signal through the bus and the DB flag.
    */
   async cancel(principal: Principal, chatId: string): Promise<{ chat: ChatRow; cancelled: boolean }> {
-    const { found, run } = await this.runs.requestCancel(principal.accountId, chatId);
+    const { found, run } = await this.runs.requestCancel(principal.scope, chatId);
     if (!found) throw notFound('Chat');
     if (!run) return { chat: await this.get(principal, chatId), cancelled: false };
     const idle = run.status !== 'running' || !run.lease_until || run.lease_until.getTime() < Date.now();
@@ -223,19 +223,14 @@ export class ChatsService {
 
   /** An operator takes the chat (issue 14): until released or idle for CLAIM_IDLE_MS, only they answer it. */
   async claim(principal: Principal, chatId: string): Promise<ChatRow> {
-    const result = await this.claims.claim(
-      principal.accountId,
-      chatId,
-      principal.keyId,
-      this.config.claimIdleMs,
-    );
+    const result = await this.claims.claim(principal.scope, chatId, principal.keyId, this.config.claimIdleMs);
     if (!result.ok) throw result.reason === 'not_found' ? notFound('Chat') : claimedBy(result.holder);
     this.publish(principal.accountId, chatId, result.events);
     return result.chat;
   }
 
   async release(principal: Principal, chatId: string): Promise<ChatRow> {
-    const result = await this.claims.release(principal.accountId, chatId, principal.keyId);
+    const result = await this.claims.release(principal.scope, chatId, principal.keyId);
     if (!result.ok) throw result.reason === 'not_found' ? notFound('Chat') : claimedBy(result.holder);
     this.publish(principal.accountId, chatId, result.events);
     return result.chat;
@@ -243,7 +238,7 @@ export class ChatsService {
 
   async messages(principal: Principal, chatId: string, query: { after: number; limit: number }) {
     await this.get(principal, chatId);
-    const rows = await this.chats.messages(chatId, query);
+    const rows = await this.chats.messages(principal.scope, chatId, query);
     return rows.map(toMessageDto);
   }
 
@@ -274,7 +269,7 @@ export class ChatsService {
 
   private async cancelAndSettle(principal: Principal, chatId: string): Promise<void> {
     const { cancelled } = await this.cancel(principal, chatId);
-    if (cancelled) await this.waiter.untilIdle(principal.accountId, chatId, this.config.waitTimeoutMs);
+    if (cancelled) await this.waiter.untilIdle(principal.scope, chatId, this.config.waitTimeoutMs);
   }
 
   private async respond(
@@ -284,12 +279,14 @@ export class ChatsService {
     messagesBefore: number,
     wait: boolean,
   ) {
-    if (wait) await this.waiter.untilSettled(principal.accountId, chatId, this.config.waitTimeoutMs);
+    if (wait) await this.waiter.untilSettled(principal.scope, chatId, this.config.waitTimeoutMs);
     const chat = await this.get(principal, chatId);
-    const run = await this.runs.getForAccount(principal.accountId, runId);
+    const run = await this.runs.getInScope(principal.scope, runId);
     const body: Record<string, unknown> = { chat: toChatDto(chat), run: run ? toRunDto(run) : null };
     if (wait)
-      body.messages = (await this.chats.messages(chatId, { after: messagesBefore })).map(toMessageDto);
+      body.messages = (await this.chats.messages(principal.scope, chatId, { after: messagesBefore })).map(
+        toMessageDto,
+      );
     return body;
   }
 

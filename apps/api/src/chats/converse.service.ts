@@ -52,19 +52,14 @@ export class ConverseService {
   ) {}
 
   /**
-   * The agent a new conversation talks to: the key's agent, else `websiteId`, else the primary.
-   * Disabled → forbidden.
+   * The agent a new conversation talks to: `websiteId` if given, else the key's agent, else the
+   * primary. An agent-scoped key can name no other agent (the scope hides it). Disabled → forbidden.
    */
   async resolveAgent(p: Principal, websiteId?: number): Promise<AgentRow> {
-    let agent: AgentRow | null;
-    if (p.agentId) {
-      agent = await this.agents.get(p.accountId, p.agentId);
-      if (agent && websiteId !== undefined && Number(agent.website_id) !== websiteId) agent = null;
-    } else if (websiteId !== undefined) {
-      agent = await this.agents.getByWebsiteId(p.accountId, websiteId);
-    } else {
-      agent = await this.agents.primary(p.accountId);
-    }
+    const agent =
+      websiteId !== undefined
+        ? await this.agents.getByWebsiteId(p.scope, websiteId)
+        : await this.agents.defaultFor(p.scope);
     if (!agent) throw new DomainError('not_found', 'Agent not found');
     if (!agent.enabled) throw new DomainError('forbidden', 'Agent is disabled');
     return agent;
@@ -89,8 +84,7 @@ export class ConverseService {
   /** An Aksita conversation by id, visible to this key; null when unknown. */
   async find(p: Principal, chatId: string): Promise<ChatRow | null> {
     if (!isUuid(chatId)) return null;
-    const chat = await this.chats.get(p.accountId, chatId.toLowerCase());
-    return chat && this.visible(p, chat) ? chat : null;
+    return this.chats.get(p.scope, chatId.toLowerCase());
   }
 
   /**
@@ -99,25 +93,22 @@ export class ConverseService {
    */
   async session(p: Principal, sessionId: string | undefined, websiteId?: number): Promise<ChatRow> {
     if (sessionId !== undefined) {
-      const existing = await this.chats.findByExternalId(p.accountId, sessionId);
-      if (existing) {
-        if (!this.visible(p, existing)) throw new DomainError('not_found', 'Session not found');
-        return existing;
-      }
+      const existing = await this.chats.findByExternalId(p.scope, sessionId);
+      if (existing) return existing;
     }
     try {
       return await this.open(p, { websiteId, externalId: sessionId ?? randomUUID() });
     } catch (err) {
       if (!isUniqueViolation(err) || sessionId === undefined) throw err;
-      const raced = await this.chats.findByExternalId(p.accountId, sessionId);
-      if (!raced) throw err;
+      // A concurrent first message created it — or the id names a chat outside this key's scope.
+      const raced = await this.chats.findByExternalId(p.scope, sessionId);
+      if (!raced) throw new DomainError('not_found', 'Session not found');
       return raced;
     }
   }
 
   async findSession(p: Principal, sessionId: string): Promise<ChatRow | null> {
-    const chat = await this.chats.findByExternalId(p.accountId, sessionId);
-    return chat && this.visible(p, chat) ? chat : null;
+    return this.chats.findByExternalId(p.scope, sessionId);
   }
 
   /** Delivers one end-user message and waits (bounded by WAIT_TIMEOUT_MS) for the agents' replies. */
@@ -131,7 +122,7 @@ export class ConverseService {
       if (remaining <= 0)
         throw new DomainError('timeout', 'The previous message is still being answered; retry shortly');
       if (chat.status === 'running') {
-        await this.waiter.untilSettled(p.accountId, chatId, remaining);
+        await this.waiter.untilSettled(p.scope, chatId, remaining);
         continue;
       }
       const waitingForText =
@@ -191,7 +182,7 @@ export class ConverseService {
     p: Principal,
     chat: ChatRow,
   ): Promise<(m: { sender?: unknown; receiver?: unknown; content?: unknown }) => string> {
-    const flow = await this.flows.get(p.accountId, chat.flow_id, chat.flow_version);
+    const flow = await this.flows.get(p.scope, chat.flow_id, chat.flow_version);
     return (m) =>
       withoutMarkers(
         typeof m.content === 'string' ? m.content : '',
@@ -199,14 +190,9 @@ export class ConverseService {
       );
   }
 
-  /** A key scoped to an agent sees only that agent's conversations. */
-  private visible(p: Principal, chat: ChatRow): boolean {
-    return !p.agentId || chat.agent_id === p.agentId;
-  }
-
   private async assertAgentEnabled(p: Principal, chat: ChatRow): Promise<void> {
     if (!chat.agent_id) return;
-    const agent = await this.agents.get(p.accountId, chat.agent_id);
+    const agent = await this.agents.get(p.scope, chat.agent_id);
     if (agent && !agent.enabled) throw new DomainError('forbidden', 'Agent is disabled');
   }
 }

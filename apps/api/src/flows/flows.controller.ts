@@ -11,8 +11,8 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
-import { DomainError, flowJsonSchema, INT4_MAX } from '@conclave/domain';
+import { AccountOwner, ApiKeyGuard, ManagesAccount } from '@conclave/auth';
+import { DomainError, flowJsonSchema, INT4_MAX, type AccountScope } from '@conclave/domain';
 import { z } from 'zod';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
@@ -25,7 +25,9 @@ const VersionQuery = z
   .object({ version: z.coerce.number().int().positive().max(INT4_MAX).optional() })
   .loose();
 
+/** Flow management: account keys only (`@ManagesAccount`); the schema is public. */
 @Controller(['flows', 'v1/flows'])
+@ManagesAccount()
 @UseFilters(NativeExceptionFilter)
 export class FlowsController {
   private readonly schema = flowJsonSchema();
@@ -40,55 +42,55 @@ export class FlowsController {
 
   @Post()
   @UseGuards(ApiKeyGuard)
-  async create(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
-    const saved = await this.flows.create(p, body);
+  async create(@AccountOwner() owner: AccountScope, @Body() body: unknown) {
+    const saved = await this.flows.create(owner, body);
     return { ...toFlowDto(saved.row), warnings: saved.warnings };
   }
 
   /** Converts an Agentok Studio flow (React Flow `{nodes, edges}`) and saves it; unconvertible parts are reported. */
   @Post('import/agentok')
   @UseGuards(ApiKeyGuard)
-  async importAgentok(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
+  async importAgentok(@AccountOwner() owner: AccountScope, @Body() body: unknown) {
     const { flow, errors, warnings } = convertAgentokFlow(body);
     if (!flow || errors.length)
       throw new DomainError('invalid', 'Agentok flow cannot be converted', { errors, warnings });
-    const saved = await this.flows.create(p, flow);
+    const saved = await this.flows.create(owner, flow);
     return { flow: toFlowDto(saved.row), warnings: [...warnings, ...saved.warnings] };
   }
 
   @Get()
   @UseGuards(ApiKeyGuard)
-  async list(@CurrentPrincipal() p: Principal) {
-    return (await this.flows.list(p)).map(toFlowDto);
+  async list(@AccountOwner() owner: AccountScope) {
+    return (await this.flows.list(owner)).map(toFlowDto);
   }
 
   @Get(':id')
   @UseGuards(ApiKeyGuard)
   async get(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', flowId) id: string,
     @Query(new ZodPipe(VersionQuery)) q: { version?: number },
   ) {
-    return toFlowDto(await this.flows.get(p, id, q.version));
+    return toFlowDto(await this.flows.get(owner, id, q.version));
   }
 
   @Get(':id/versions')
   @UseGuards(ApiKeyGuard)
-  versions(@CurrentPrincipal() p: Principal, @Param('id', flowId) id: string) {
-    return this.flows.versions(p, id);
+  versions(@AccountOwner() owner: AccountScope, @Param('id', flowId) id: string) {
+    return this.flows.versions(owner, id);
   }
 
   @Put(':id')
   @UseGuards(ApiKeyGuard)
-  async update(@CurrentPrincipal() p: Principal, @Param('id', flowId) id: string, @Body() body: unknown) {
-    const saved = await this.flows.update(p, id, body);
+  async update(@AccountOwner() owner: AccountScope, @Param('id', flowId) id: string, @Body() body: unknown) {
+    const saved = await this.flows.update(owner, id, body);
     return { ...toFlowDto(saved.row), warnings: saved.warnings };
   }
 
   @Delete(':id')
   @UseGuards(ApiKeyGuard)
   @HttpCode(204)
-  async archive(@CurrentPrincipal() p: Principal, @Param('id', flowId) id: string): Promise<void> {
-    await this.flows.archive(p, id);
+  async archive(@AccountOwner() owner: AccountScope, @Param('id', flowId) id: string): Promise<void> {
+    await this.flows.archive(owner, id);
   }
 }

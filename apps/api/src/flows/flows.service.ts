@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@conclave/auth';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
-import { DomainError, notFound, parseFlowSpec, type FlowSpec } from '@conclave/domain';
+import { DomainError, notFound, parseFlowSpec, type AccountScope, type FlowSpec } from '@conclave/domain';
 import { providerKeyWarnings } from '@conclave/llm';
 import { FlowsRepository, type FlowRow, SecretsRepository } from '@conclave/persistence';
 
@@ -11,7 +10,7 @@ export interface SavedFlow {
   warnings: string[];
 }
 
-/** Flow management: every write validates the spec; an edit is a new version. */
+/** Flow management (the whole account's): every write validates the spec; an edit is a new version. */
 @Injectable()
 export class FlowsService {
   constructor(
@@ -20,53 +19,53 @@ export class FlowsService {
     private readonly secrets: SecretsRepository,
   ) {}
 
-  async create(principal: Principal, body: unknown): Promise<SavedFlow> {
+  async create(owner: AccountScope, body: unknown): Promise<SavedFlow> {
     const flow = validate(body);
     return {
-      row: await this.flows.create(principal.accountId, flow.name, flow),
-      warnings: await this.warnings(principal, flow),
+      row: await this.flows.create(owner, flow.name, flow),
+      warnings: await this.warnings(owner, flow),
     };
   }
 
-  async update(principal: Principal, id: string, body: unknown): Promise<SavedFlow> {
+  async update(owner: AccountScope, id: string, body: unknown): Promise<SavedFlow> {
     const flow = validate(body);
-    const row = await this.flows.update(principal.accountId, id, flow.name, flow);
+    const row = await this.flows.update(owner, id, flow.name, flow);
     if (!row) throw notFound('Flow');
-    return { row, warnings: await this.warnings(principal, flow) };
+    return { row, warnings: await this.warnings(owner, flow) };
   }
 
   /** Saved anyway: the operator may set the variable before the first run. */
-  private async warnings(principal: Principal, flow: FlowSpec): Promise<string[]> {
+  private async warnings(owner: AccountScope, flow: FlowSpec): Promise<string[]> {
     // The secrets this account can name in api_key_ref: its own and the operator's open to it.
     const operator = Object.entries(this.config.secrets.operator)
-      .filter(([, s]) => !s.accounts || s.accounts.includes(principal.accountId))
+      .filter(([, s]) => !s.accounts || s.accounts.includes(owner.accountId))
       .map(([name]) => name);
-    const own = (await this.secrets.list(principal.accountId)).map((s) => s.name);
+    const own = (await this.secrets.list(owner.accountId)).map((s) => s.name);
     return providerKeyWarnings(flow, {
       openai: this.config.llm.openai,
       secretNames: new Set([...operator, ...own]),
     });
   }
 
-  async get(principal: Principal, id: string, version?: number): Promise<FlowRow> {
-    const row = await this.flows.get(principal.accountId, id, version);
+  async get(owner: AccountScope, id: string, version?: number): Promise<FlowRow> {
+    const row = await this.flows.get(owner, id, version);
     if (!row) throw notFound('Flow');
     return row;
   }
 
-  list(principal: Principal): Promise<FlowRow[]> {
-    return this.flows.list(principal.accountId);
+  list(owner: AccountScope): Promise<FlowRow[]> {
+    return this.flows.list(owner);
   }
 
-  async versions(principal: Principal, id: string) {
-    const versions = await this.flows.versions(principal.accountId, id);
+  async versions(owner: AccountScope, id: string) {
+    const versions = await this.flows.versions(owner, id);
     if (versions.length === 0) throw notFound('Flow');
     return versions;
   }
 
   /** Archive, not delete: chats pinned to the flow keep working; it disappears from lists and new chats. */
-  async archive(principal: Principal, id: string): Promise<void> {
-    if (!(await this.flows.archive(principal.accountId, id))) throw notFound('Flow');
+  async archive(owner: AccountScope, id: string): Promise<void> {
+    if (!(await this.flows.archive(owner, id))) throw notFound('Flow');
   }
 }
 

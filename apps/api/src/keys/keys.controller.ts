@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
-import { DomainError, notFound } from '@conclave/domain';
+import { AccountOwner, ApiKeyGuard, ManagesAccount } from '@conclave/auth';
+import { notFound, type AccountScope } from '@conclave/domain';
 import { AccountsRepository, type ApiKeyRow } from '@conclave/persistence';
 import { z } from 'zod';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
@@ -13,8 +13,12 @@ const CreateKeyBody = z.object({
   agent_id: z.uuid().optional(),
 });
 
-/** API key management. The secret is in the create response only; lists show the prefix. */
+/**
+ * API key management (account keys only). The secret is in the create response only; lists show the
+ * prefix.
+ */
 @Controller(['api-keys', 'v1/api-keys'])
+@ManagesAccount()
 @UseGuards(ApiKeyGuard)
 @UseFilters(NativeExceptionFilter)
 export class KeysController {
@@ -25,33 +29,26 @@ export class KeysController {
 
   @Post()
   async create(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Body(new ZodPipe(CreateKeyBody)) body: z.infer<typeof CreateKeyBody>,
   ) {
-    // A key scoped to an agent can only issue keys for that agent.
-    if (p.agentId && body.agent_id?.toLowerCase() !== p.agentId)
-      throw new DomainError('forbidden', 'A key scoped to an agent can only create keys for that agent');
-    const { row, secret } = await this.accountsService.createKey(
-      p.accountId,
-      body.name,
-      body.agent_id ?? null,
-    );
+    const { row, secret } = await this.accountsService.createKey(owner, body.name, body.agent_id ?? null);
     return { ...toKeyDto(row), key: secret };
   }
 
   @Get()
-  async list(@CurrentPrincipal() p: Principal) {
-    return (await this.accounts.listKeys(p.accountId)).map(toKeyDto);
+  async list(@AccountOwner() owner: AccountScope) {
+    return (await this.accounts.listKeys(owner)).map(toKeyDto);
   }
 
   /** Revokes at once: the next request with this key gets 401. */
   @Delete(':id')
   @HttpCode(204)
   async revoke(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', new IdPipe('API key')) id: string,
   ): Promise<void> {
-    if (!(await this.accounts.revokeKey(p.accountId, id))) throw notFound('API key');
+    if (!(await this.accounts.revokeKey(owner, id))) throw notFound('API key');
   }
 }
 

@@ -14,7 +14,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
+import { ApiKeyGuard, CurrentPrincipal, ManagesAccount, type Principal } from '@conclave/auth';
 import type { Request } from 'express';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
@@ -36,8 +36,12 @@ const sourceId = new IdPipe('Source');
 const sourceBody = new ZodPipe(SourceBody);
 const uploadFields = new ZodPipe(UploadFields);
 
-/** Knowledge bases (native shape), mounted at `/knowledge-bases` and `/v1/knowledge-bases`. */
+/**
+ * Knowledge bases (native shape), mounted at `/knowledge-bases` and `/v1/knowledge-bases`. Account
+ * management: agent-scoped keys get 403 (`@ManagesAccount`).
+ */
 @Controller(['knowledge-bases', 'v1/knowledge-bases'])
+@ManagesAccount()
 @UseGuards(ApiKeyGuard)
 @UseFilters(NativeExceptionFilter)
 export class KnowledgeController {

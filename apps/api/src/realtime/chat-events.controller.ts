@@ -60,7 +60,7 @@ export class ChatEventsController {
     @Res() res: Response,
   ): Promise<void> {
     const afterSeq = resumePoint(lastEventId, query.after);
-    const chat = await this.chats.get(principal.accountId, chatId);
+    const chat = await this.chats.get(principal.scope, chatId);
     if (!chat) throw new NotFoundException('Chat not found');
 
     res.writeHead(200, {

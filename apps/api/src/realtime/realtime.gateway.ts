@@ -85,7 +85,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const { chatId, afterSeq } = request;
 
     // Another account's chat and an unknown one look the same: never data, never a hint.
-    const chat = await this.chats.get(connection.principal.accountId, chatId);
+    const chat = await this.chats.get(connection.principal.scope, chatId);
     if (!chat) return this.refuse(socket, chatId, 'Chat not found');
     if (!socket.connected) return { ok: false, chat_id: chatId, error: 'Disconnected' };
     connection.feeds.get(chatId)?.stop(); // a re-subscribe restarts from the new after_seq
@@ -127,19 +127,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return { ok: true, chat_id: chatId, subscribed: false };
   }
 
-  /** Operator consoles: status, claim and overdue events of every chat of the account, live only (no account-wide seq). */
+  /**
+   * Operator consoles: status, claim and overdue events of every chat in the key's scope (the
+   * account's, or only its agent's for an agent-scoped key), live only (no account-wide seq).
+   */
   @SubscribeMessage('subscribe_account')
   subscribeAccount(@ConnectedSocket() socket: Socket) {
     const connection = this.connections.get(socket.id);
     if (!connection) return { ok: false, error: 'Not connected' };
     if (!connection.stopAccount) {
-      const agentScoped = connection.principal.agentId !== null;
-      connection.stopAccount = this.router.addAccountListener(connection.principal.accountId, (envelope) => {
-        // Account-level events (knowledge bases) are management data: not for agent-scoped keys.
-        if (envelope.chat_id === null && agentScoped) return;
-        this.send(socket, envelope);
-      });
-      void socket.join(`account:${connection.principal.accountId}`);
+      connection.stopAccount = this.router.addAccountListener(connection.principal.scope, (envelope) =>
+        this.send(socket, envelope),
+      );
+      void socket.join(accountRoom(connection.principal));
     }
     return { ok: true };
   }
@@ -150,7 +150,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     connection?.stopAccount?.();
     if (connection) {
       connection.stopAccount = undefined;
-      void socket.leave(`account:${connection.principal.accountId}`);
+      void socket.leave(accountRoom(connection.principal));
     }
     return { ok: true };
   }
@@ -196,4 +196,10 @@ function parseSubscribe(
   if (typeof afterSeq !== 'number' || !Number.isSafeInteger(afterSeq) || afterSeq < 0 || afterSeq > INT4_MAX)
     return { chatId, error: 'after_seq must be a non-negative integer' };
   return { chatId: chatId.toLowerCase(), afterSeq };
+}
+
+/** Room of account-wide listeners; an agent-scoped key's is its agent's, so account broadcasts skip it. */
+function accountRoom(principal: Principal): string {
+  const { accountId, agentId } = principal.scope;
+  return agentId ? `account:${accountId}:agent:${agentId}` : `account:${accountId}`;
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
-import { DomainError } from '@conclave/domain';
+import { AccountOwner, ApiKeyGuard, ManagesAccount } from '@conclave/auth';
+import type { AccountScope } from '@conclave/domain';
 import type { SecretInfo } from '@conclave/persistence';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -13,38 +13,31 @@ import { SecretsService } from './secrets.service';
  * timestamps. A key scoped to an agent manages nothing here (403).
  */
 @Controller(['secrets', 'v1/secrets'])
+@ManagesAccount()
 @UseGuards(ApiKeyGuard)
 @UseFilters(NativeExceptionFilter)
 export class SecretsController {
   constructor(private readonly secrets: SecretsService) {}
 
   @Get()
-  async list(@CurrentPrincipal() p: Principal) {
-    unscoped(p);
-    return (await this.secrets.list(p.accountId)).map(toSecretDto);
+  async list(@AccountOwner() owner: AccountScope) {
+    return (await this.secrets.list(owner.accountId)).map(toSecretDto);
   }
 
   @Put(':name')
   async put(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('name', new SecretNamePipe()) name: string,
     @Body(new ZodPipe(PutSecretBody)) body: PutSecretBody,
   ) {
-    unscoped(p);
-    return toSecretDto(await this.secrets.put(p.accountId, name, body.value, body.hosts));
+    return toSecretDto(await this.secrets.put(owner.accountId, name, body.value, body.hosts));
   }
 
   @Delete(':name')
   @HttpCode(204)
-  async delete(@CurrentPrincipal() p: Principal, @Param('name', new SecretNamePipe()) name: string) {
-    unscoped(p);
-    await this.secrets.delete(p.accountId, name);
+  async delete(@AccountOwner() owner: AccountScope, @Param('name', new SecretNamePipe()) name: string) {
+    await this.secrets.delete(owner.accountId, name);
   }
-}
-
-/** Secrets are account management: a key scoped to an agent (the one a website embeds) may not touch them. */
-function unscoped(p: Principal): void {
-  if (p.agentId) throw new DomainError('forbidden', 'A key scoped to an agent cannot manage secrets');
 }
 
 function toSecretDto(row: SecretInfo) {

@@ -1,3 +1,4 @@
+import type { AccountScope } from '@conclave/domain';
 import type { Sql } from '../database';
 import type { AccountRow, ApiKeyRow } from '../rows';
 
@@ -36,9 +37,10 @@ export class AccountsRepository {
   }
 
   async createKey(
-    accountId: string,
+    owner: AccountScope,
     key: { name: string; prefix: string; hash: string; agentId?: string | null },
   ): Promise<ApiKeyRow> {
+    const accountId = owner.accountId;
     const [row] = await this.sql.query<ApiKeyRow>(
       `INSERT INTO api_keys (account_id, agent_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4, $5)
        RETURNING id, account_id, agent_id, name, prefix, created_at, last_used_at, revoked_at`,
@@ -47,7 +49,8 @@ export class AccountsRepository {
     return row;
   }
 
-  async listKeys(accountId: string): Promise<ApiKeyRow[]> {
+  async listKeys(owner: AccountScope): Promise<ApiKeyRow[]> {
+    const accountId = owner.accountId;
     return this.sql.query<ApiKeyRow>(
       `SELECT id, account_id, agent_id, name, prefix, created_at, last_used_at, revoked_at
        FROM api_keys WHERE account_id = $1 ORDER BY created_at DESC, id`,
@@ -56,7 +59,8 @@ export class AccountsRepository {
   }
 
   /** Revokes at once; revoking twice keeps the first timestamp. Null when the key is not the account's. */
-  async revokeKey(accountId: string, keyId: string): Promise<ApiKeyRow | null> {
+  async revokeKey(owner: AccountScope, keyId: string): Promise<ApiKeyRow | null> {
+    const accountId = owner.accountId;
     const [row] = await this.sql.query<ApiKeyRow>(
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND account_id = $2
        RETURNING id, account_id, agent_id, name, prefix, created_at, last_used_at, revoked_at`,

@@ -1,3 +1,4 @@
+import type { AccountScope, Scope } from '@conclave/domain';
 import type { Database, Sql } from '../database';
 import type { AgentRow } from '../rows';
 
@@ -14,14 +15,16 @@ export interface NewAgent {
 export type AgentChanges = Partial<NewAgent>;
 
 /**
- * Agents (Asyntai: websites). Every method is scoped by the owning account. "Exactly one primary per
+ * Agents (Asyntai: websites). Reads take the caller's scope (an agent-scoped key sees only its own
+ * agent); writes take the whole account (`AccountScope`). "Exactly one primary per
  * account" is kept in one transaction that locks the account row: the first agent becomes primary,
  * making another primary unsets the old one, deleting the primary promotes the oldest remaining one.
  */
 export class AgentsRepository {
   constructor(private readonly db: Database) {}
 
-  async create(accountId: string, agent: NewAgent): Promise<AgentRow> {
+  async create(owner: AccountScope, agent: NewAgent): Promise<AgentRow> {
+    const accountId = owner.accountId;
     return this.db.transaction(async (tx) => {
       await lockAccount(tx, accountId);
       const [{ n }] = await tx.query<{ n: number }>(
@@ -51,38 +54,40 @@ export class AgentsRepository {
     });
   }
 
-  async list(accountId: string): Promise<AgentRow[]> {
-    return this.db.query<AgentRow>(
-      `SELECT ${COLUMNS} FROM agents WHERE account_id = $1 ORDER BY website_id`,
-      [accountId],
-    );
+  async list(scope: Scope): Promise<AgentRow[]> {
+    return this.db.query<AgentRow>(`SELECT ${COLUMNS} FROM agents WHERE ${VISIBLE} ORDER BY website_id`, [
+      scope.accountId,
+      scope.agentId,
+    ]);
   }
 
-  async get(accountId: string, id: string): Promise<AgentRow | null> {
+  async get(scope: Scope, id: string): Promise<AgentRow | null> {
     const [row] = await this.db.query<AgentRow>(
-      `SELECT ${COLUMNS} FROM agents WHERE id = $1 AND account_id = $2`,
-      [id, accountId],
+      `SELECT ${COLUMNS} FROM agents WHERE ${VISIBLE} AND id = $3`,
+      [scope.accountId, scope.agentId, id],
     );
     return row ?? null;
   }
 
-  async getByWebsiteId(accountId: string, websiteId: number): Promise<AgentRow | null> {
+  async getByWebsiteId(scope: Scope, websiteId: number): Promise<AgentRow | null> {
     const [row] = await this.db.query<AgentRow>(
-      `SELECT ${COLUMNS} FROM agents WHERE website_id = $1 AND account_id = $2`,
-      [websiteId, accountId],
+      `SELECT ${COLUMNS} FROM agents WHERE ${VISIBLE} AND website_id = $3`,
+      [scope.accountId, scope.agentId, websiteId],
     );
     return row ?? null;
   }
 
-  async primary(accountId: string): Promise<AgentRow | null> {
+  /** The agent a conversation talks to by default: the key's own agent, else the account's primary. */
+  async defaultFor(scope: Scope): Promise<AgentRow | null> {
     const [row] = await this.db.query<AgentRow>(
-      `SELECT ${COLUMNS} FROM agents WHERE account_id = $1 AND is_primary`,
-      [accountId],
+      `SELECT ${COLUMNS} FROM agents WHERE ${VISIBLE} AND ($2::uuid IS NOT NULL OR is_primary)`,
+      [scope.accountId, scope.agentId],
     );
     return row ?? null;
   }
 
-  async update(accountId: string, id: string, changes: AgentChanges): Promise<AgentRow | null> {
+  async update(owner: AccountScope, id: string, changes: AgentChanges): Promise<AgentRow | null> {
+    const accountId = owner.accountId;
     return this.db
       .transaction(async (tx) => {
         await lockAccount(tx, accountId);
@@ -124,7 +129,8 @@ export class AgentsRepository {
   }
 
   /** Deletes the agent (its scoped keys go with it); the oldest remaining agent becomes primary. */
-  async delete(accountId: string, id: string): Promise<boolean> {
+  async delete(owner: AccountScope, id: string): Promise<boolean> {
+    const accountId = owner.accountId;
     return this.db.transaction(async (tx) => {
       await lockAccount(tx, accountId);
       const [deleted] = await tx.query<{ is_primary: boolean }>(
@@ -146,6 +152,9 @@ export class AgentsRepository {
 const COLUMNS = `id, website_id, account_id, name, flow_id, domain, enabled, is_primary, knowledge_base, created_at, updated_at`;
 
 class AgentNotFound extends Error {}
+
+/** Parameters `$1` scope.accountId, `$2` scope.agentId (null: every agent of the account). */
+const VISIBLE = `account_id = $1 AND ($2::uuid IS NULL OR id = $2)`;
 
 /** Serialises agent writes of one account (the primary flag spans rows). */
 async function lockAccount(tx: Sql, accountId: string): Promise<void> {

@@ -1,5 +1,7 @@
+import type { Scope } from '@conclave/domain';
 import type { Database } from '../database';
 import type { ChatRow, EventRow, MessageRow } from '../rows';
+import { scopeCondition } from '../scope-filter';
 import { EventsRepository } from './events.repository';
 
 export interface NewChat {
@@ -19,22 +21,29 @@ export interface ChatPage {
   nextCursor: string | null;
 }
 
-/** Chats and their transcripts. Every method takes the owning account first. */
+/**
+ * Chats and their transcripts. Every method takes the caller's scope first: another account's chat,
+ * or another agent's for an agent-scoped key, does not exist for it.
+ */
 export class ChatsRepository {
   constructor(private readonly db: Database) {}
 
-  async create(accountId: string, chat: NewChat): Promise<{ chat: ChatRow; events: EventRow[] }> {
+  /** An agent-scoped caller's chats always belong to its agent. */
+  async create(scope: Scope, chat: NewChat): Promise<{ chat: ChatRow; events: EventRow[] }> {
+    if (scope.agentId && chat.agentId && chat.agentId !== scope.agentId)
+      throw new Error('a chat of another agent cannot be created in this scope');
+    const agentId = scope.agentId ?? chat.agentId ?? null;
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<ChatRow>(
         `INSERT INTO chats (account_id, name, from_type, flow_id, flow_version, agent_id, external_id, metadata)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
         [
-          accountId,
+          scope.accountId,
           chat.name,
           chat.fromType,
           chat.flowId,
           chat.flowVersion,
-          chat.agentId ?? null,
+          agentId,
           chat.externalId ?? null,
           JSON.stringify(chat.metadata ?? {}),
         ],
@@ -46,18 +55,20 @@ export class ChatsRepository {
     });
   }
 
-  async get(accountId: string, id: string): Promise<ChatRow | null> {
-    const [row] = await this.db.query<ChatRow>(`SELECT * FROM chats WHERE id = $1 AND account_id = $2`, [
-      id,
-      accountId,
-    ]);
+  async get(scope: Scope, id: string): Promise<ChatRow | null> {
+    const params: unknown[] = [id];
+    const [row] = await this.db.query<ChatRow>(
+      `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)}`,
+      params,
+    );
     return row ?? null;
   }
 
-  async findByExternalId(accountId: string, externalId: string): Promise<ChatRow | null> {
+  async findByExternalId(scope: Scope, externalId: string): Promise<ChatRow | null> {
+    const params: unknown[] = [externalId];
     const [row] = await this.db.query<ChatRow>(
-      `SELECT * FROM chats WHERE account_id = $1 AND external_id = $2`,
-      [accountId, externalId],
+      `SELECT * FROM chats WHERE external_id = $1 AND ${scopeCondition(scope, params)}`,
+      params,
     );
     return row ?? null;
   }
@@ -68,7 +79,7 @@ export class ChatsRepository {
    * opaque: the sort key and id of the last item.
    */
   async list(
-    accountId: string,
+    scope: Scope,
     options: {
       status?: string;
       order?: ChatOrder;
@@ -78,8 +89,8 @@ export class ChatsRepository {
     },
   ): Promise<ChatPage> {
     const waiting = options.order === 'waiting_since';
-    const params: unknown[] = [accountId, options.limit + 1];
-    let where = `account_id = $1`;
+    const params: unknown[] = [options.limit + 1];
+    let where = scopeCondition(scope, params);
     const status = waiting ? 'wait_for_human_input' : options.status;
     if (status) {
       params.push(status);
@@ -96,7 +107,7 @@ export class ChatsRepository {
     }
     const direction = waiting ? 'ASC' : 'DESC';
     const rows = await this.db.query<ChatRow>(
-      `SELECT * FROM chats WHERE ${where} ORDER BY ${key} ${direction}, id ${direction} LIMIT $2`,
+      `SELECT * FROM chats WHERE ${where} ORDER BY ${key} ${direction}, id ${direction} LIMIT $1`,
       params,
     );
     const items = rows.slice(0, options.limit);
@@ -109,19 +120,29 @@ export class ChatsRepository {
     return { items, nextCursor };
   }
 
-  /** Deletes the chat with its runs, messages and events. False when it is not the account's. */
-  async delete(accountId: string, id: string): Promise<boolean> {
-    const { count } = await this.db.execute(`DELETE FROM chats WHERE id = $1 AND account_id = $2`, [
-      id,
-      accountId,
-    ]);
+  /** Deletes the chat with its runs, messages and events. False when it is not in the scope. */
+  async delete(scope: Scope, id: string): Promise<boolean> {
+    const params: unknown[] = [id];
+    const { count } = await this.db.execute(
+      `DELETE FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)}`,
+      params,
+    );
     return count > 0;
   }
 
-  async messages(chatId: string, options: { after?: number; limit?: number } = {}): Promise<MessageRow[]> {
+  /** The transcript of a chat in the scope (empty when the chat is not). */
+  async messages(
+    scope: Scope,
+    chatId: string,
+    options: { after?: number; limit?: number } = {},
+  ): Promise<MessageRow[]> {
+    const params: unknown[] = [chatId, options.after ?? 0, options.limit ?? 100_000];
     return this.db.query<MessageRow>(
-      `SELECT * FROM messages WHERE chat_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-      [chatId, options.after ?? 0, options.limit ?? 100_000],
+      `SELECT m.* FROM messages m
+       WHERE m.chat_id = $1 AND m.seq > $2
+         AND EXISTS (SELECT 1 FROM chats c WHERE c.id = m.chat_id AND ${scopeCondition(scope, params, 'c')})
+       ORDER BY m.seq LIMIT $3`,
+      params,
     );
   }
 }

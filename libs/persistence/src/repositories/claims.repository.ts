@@ -1,5 +1,7 @@
+import type { Scope } from '@conclave/domain';
 import type { Database, Sql } from '../database';
 import type { ChatRow, EventRow } from '../rows';
+import { scopeCondition } from '../scope-filter';
 import { EventsRepository } from './events.repository';
 
 /** Who holds a chat, as the API and the events show it. */
@@ -42,9 +44,9 @@ export class ClaimsRepository {
   constructor(private readonly db: Database) {}
 
   /** Takes the chat for the key (or renews the key's own claim for another idle period). */
-  async claim(accountId: string, chatId: string, keyId: string, idleMs: number): Promise<ClaimResult> {
+  async claim(scope: Scope, chatId: string, keyId: string, idleMs: number): Promise<ClaimResult> {
     return this.db.transaction(async (tx) => {
-      const current = await lockChat(tx, accountId, chatId);
+      const current = await lockChat(tx, scope, chatId);
       if (!current) return { ok: false as const, reason: 'not_found' as const };
       const holder = activeClaim(current);
       if (holder && holder.key_id !== keyId) return { ok: false as const, reason: 'held' as const, holder };
@@ -66,9 +68,9 @@ export class ClaimsRepository {
   }
 
   /** Gives the chat back. Releasing a chat nobody holds is a no-op; another operator's claim is refused. */
-  async release(accountId: string, chatId: string, keyId: string): Promise<ClaimResult> {
+  async release(scope: Scope, chatId: string, keyId: string): Promise<ClaimResult> {
     return this.db.transaction(async (tx) => {
-      const current = await lockChat(tx, accountId, chatId);
+      const current = await lockChat(tx, scope, chatId);
       if (!current) return { ok: false as const, reason: 'not_found' as const };
       const holder = activeClaim(current);
       if (holder && holder.key_id !== keyId) return { ok: false as const, reason: 'held' as const, holder };
@@ -157,11 +159,12 @@ export class ClaimsRepository {
 
 const CLEAR_CLAIM = `claim_key_id = NULL, claim_name = NULL, claimed_at = NULL, claim_expires_at = NULL`;
 
-async function lockChat(tx: Sql, accountId: string, chatId: string): Promise<ChatRow | null> {
-  const [row] = await tx.query<ChatRow>(`SELECT * FROM chats WHERE id = $1 AND account_id = $2 FOR UPDATE`, [
-    chatId,
-    accountId,
-  ]);
+async function lockChat(tx: Sql, scope: Scope, chatId: string): Promise<ChatRow | null> {
+  const params: unknown[] = [chatId];
+  const [row] = await tx.query<ChatRow>(
+    `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)} FOR UPDATE`,
+    params,
+  );
   return row ?? null;
 }
 

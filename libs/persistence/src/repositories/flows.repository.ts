@@ -1,3 +1,4 @@
+import type { AccountScope, Scope } from '@conclave/domain';
 import type { Sql } from '../database';
 import type { Database } from '../database';
 import type { FlowRow } from '../rows';
@@ -6,11 +7,16 @@ const FLOW_WITH_SPEC = `
   SELECT f.id, f.account_id, f.name, f.version, f.archived_at, f.created_at, f.updated_at, v.spec
   FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.version`;
 
-/** Versioned flows: an edit writes a new version; chats pin the version they were created with. */
+/**
+ * Versioned flows: an edit writes a new version; chats pin the version they were created with.
+ * Managing flows needs the whole account (`AccountScope`); an agent-scoped caller can read only the
+ * flow its agent publishes (to start chats with it).
+ */
 export class FlowsRepository {
   constructor(private readonly db: Database) {}
 
-  async create(accountId: string, name: string, spec: unknown): Promise<FlowRow> {
+  async create(owner: AccountScope, name: string, spec: unknown): Promise<FlowRow> {
+    const accountId = owner.accountId;
     return this.db.transaction(async (tx) => {
       const [flow] = await tx.query<{ id: string }>(
         `INSERT INTO flows (account_id, name) VALUES ($1, $2) RETURNING id`,
@@ -26,7 +32,8 @@ export class FlowsRepository {
   }
 
   /** New version; null when the flow is not the account's or is archived. */
-  async update(accountId: string, id: string, name: string, spec: unknown): Promise<FlowRow | null> {
+  async update(owner: AccountScope, id: string, name: string, spec: unknown): Promise<FlowRow | null> {
+    const accountId = owner.accountId;
     return this.db.transaction(async (tx) => {
       const [flow] = await tx.query<{ version: number }>(
         `UPDATE flows SET version = version + 1, name = $3, updated_at = now()
@@ -45,38 +52,44 @@ export class FlowsRepository {
   }
 
   /** The current version (or `version`) of an account's flow, archived ones included. */
-  async get(accountId: string, id: string, version?: number): Promise<FlowRow | null> {
+  async get(scope: Scope, id: string, version?: number): Promise<FlowRow | null> {
+    const params: unknown[] = [id, scope.accountId, version ?? null];
+    let agentFlow = '';
+    if (scope.agentId) {
+      params.push(scope.agentId);
+      agentFlow = ` AND f.id = (SELECT flow_id FROM agents WHERE id = $4 AND account_id = $2)`;
+    }
     const rows = await this.db.query<FlowRow>(
       `SELECT f.id, f.account_id, coalesce(v.spec->>'name', f.name) AS name, v.version, f.archived_at,
          f.created_at, f.updated_at, v.spec
        FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = coalesce($3, f.version)
-       WHERE f.id = $1 AND f.account_id = $2`,
-      [id, accountId, version ?? null],
+       WHERE f.id = $1 AND f.account_id = $2${agentFlow}`,
+      params,
     );
     return rows[0] ?? null;
   }
 
-  async list(accountId: string): Promise<FlowRow[]> {
+  async list(owner: AccountScope): Promise<FlowRow[]> {
     return this.db.query<FlowRow>(
       `${FLOW_WITH_SPEC} WHERE f.account_id = $1 AND f.archived_at IS NULL ORDER BY f.created_at DESC, f.id`,
-      [accountId],
+      [owner.accountId],
     );
   }
 
-  async versions(accountId: string, id: string): Promise<{ version: number; created_at: Date }[]> {
+  async versions(owner: AccountScope, id: string): Promise<{ version: number; created_at: Date }[]> {
     return this.db.query(
       `SELECT v.version, v.created_at FROM flow_versions v JOIN flows f ON f.id = v.flow_id
        WHERE f.id = $1 AND f.account_id = $2 ORDER BY v.version`,
-      [id, accountId],
+      [id, owner.accountId],
     );
   }
 
   /** Archives: existing chats keep their pinned version; no new chats can use it. */
-  async archive(accountId: string, id: string): Promise<boolean> {
+  async archive(owner: AccountScope, id: string): Promise<boolean> {
     const { count } = await this.db.execute(
       `UPDATE flows SET archived_at = now(), updated_at = now()
        WHERE id = $1 AND account_id = $2 AND archived_at IS NULL`,
-      [id, accountId],
+      [id, owner.accountId],
     );
     return count > 0;
   }

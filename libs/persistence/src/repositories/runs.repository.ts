@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   messageCredits,
+  type Scope,
   type ChatStatus,
   type CreditRule,
   type InputRequest,
@@ -11,6 +12,7 @@ import type { Database, Sql } from '../database';
 import { isUniqueViolation } from '../database';
 import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } from '../rows';
 import { activeClaim, type ClaimHolder } from './claims.repository';
+import { scopeCondition } from '../scope-filter';
 import { EventsRepository, type NewEvent } from './events.repository';
 
 /** Thrown when a worker commits a step of a run whose lease it no longer holds. */
@@ -98,18 +100,19 @@ export class RunsRepository {
   }
 
   /** ready/completed/error → running with a new queued run (docs/architecture.md). */
-  async start(accountId: string, chatId: string, input: RunInput, seed: number): Promise<StartRunResult> {
+  async start(scope: Scope, chatId: string, input: RunInput, seed: number): Promise<StartRunResult> {
     try {
       return await this.db.transaction(async (tx) => {
+        const params: unknown[] = [chatId];
         const [updated] = await tx.query<ChatRow & { previous: ChatStatus }>(
           `UPDATE chats c SET status = 'running', input_request = NULL, last_error = NULL,
              termination_reason = NULL, updated_at = now()
            FROM (SELECT id, status FROM chats WHERE id = $1 FOR UPDATE) p
-           WHERE c.id = p.id AND c.account_id = $2 AND c.status IN ('ready','completed','error')
+           WHERE c.id = p.id AND ${scopeCondition(scope, params, 'c')} AND c.status IN ('ready','completed','error')
            RETURNING c.*, p.status AS previous`,
-          [chatId, accountId],
+          params,
         );
-        if (!updated) return this.whyNotStartable(tx, accountId, chatId);
+        if (!updated) return this.whyNotStartable(tx, scope, chatId);
         const { previous, ...chat } = updated;
         const run = await insertRun(tx, chat, input, seed);
         await tx.query(`UPDATE chats SET active_run_id = $2 WHERE id = $1`, [chatId, run.id]);
@@ -143,15 +146,16 @@ export class RunsRepository {
    * `finish` promotes to queued when the active run ends (oldest first). The chat row lock orders this
    * against `finish`, so a pending run is never left behind an idle chat.
    */
-  async enqueue(accountId: string, chatId: string, input: RunInput, seed: number): Promise<EnqueueRunResult> {
+  async enqueue(scope: Scope, chatId: string, input: RunInput, seed: number): Promise<EnqueueRunResult> {
     for (;;) {
-      const started = await this.start(accountId, chatId, input, seed);
+      const started = await this.start(scope, chatId, input, seed);
       if (started.ok) return { ...started, started: true };
       if (started.reason === 'not_found') return started;
       const pending = await this.db.transaction(async (tx) => {
+        const params: unknown[] = [chatId];
         const [chat] = await tx.query<ChatRow>(
-          `SELECT * FROM chats WHERE id = $1 AND account_id = $2 FOR UPDATE`,
-          [chatId, accountId],
+          `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)} FOR UPDATE`,
+          params,
         );
         if (!chat) return { ok: false as const, reason: 'not_found' as const };
         if (chat.status !== 'running' && chat.status !== 'wait_for_human_input') return null; // ended meanwhile
@@ -181,15 +185,16 @@ export class RunsRepository {
 
   /** wait_for_human_input → running; the answer is stored on the run for the next job to apply. */
   async answer(
-    accountId: string,
+    scope: Scope,
     chatId: string,
     answer: PendingAnswer,
     operator?: AnsweringOperator,
   ): Promise<AnswerResult> {
     return this.db.transaction(async (tx) => {
+      const params: unknown[] = [chatId];
       const [current] = await tx.query<ChatRow>(
-        `SELECT * FROM chats WHERE id = $1 AND account_id = $2 FOR UPDATE`,
-        [chatId, accountId],
+        `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)} FOR UPDATE`,
+        params,
       );
       if (!current) return { ok: false as const, reason: 'not_found' as const };
       const holder = operator ? activeClaim(current) : null;
@@ -254,16 +259,15 @@ export class RunsRepository {
     return run ?? null;
   }
 
-  async getForAccount(accountId: string, runId: string): Promise<RunRow | null> {
-    const [run] = await this.db.query<RunRow>(`SELECT * FROM runs WHERE id = $1 AND account_id = $2`, [
-      runId,
-      accountId,
-    ]);
+  /** A run of a chat in the scope. */
+  async getInScope(scope: Scope, runId: string): Promise<RunRow | null> {
+    const params: unknown[] = [runId];
+    const [run] = await this.db.query<RunRow>(
+      `SELECT r.* FROM runs r JOIN chats c ON c.id = r.chat_id
+       WHERE r.id = $1 AND ${scopeCondition(scope, params, 'c')}`,
+      params,
+    );
     return run ?? null;
-  }
-
-  async listForChat(chatId: string): Promise<RunRow[]> {
-    return this.db.query<RunRow>(`SELECT * FROM runs WHERE chat_id = $1 ORDER BY created_at`, [chatId]);
   }
 
   /**
@@ -470,10 +474,11 @@ export class RunsRepository {
   }
 
   /** Asks the run's holder to stop; returns the run so the caller can end it when nobody holds it. */
-  async requestCancel(accountId: string, chatId: string): Promise<{ found: boolean; run: RunRow | null }> {
+  async requestCancel(scope: Scope, chatId: string): Promise<{ found: boolean; run: RunRow | null }> {
+    const params: unknown[] = [chatId];
     const [chat] = await this.db.query<{ active_run_id: string | null }>(
-      `SELECT active_run_id FROM chats WHERE id = $1 AND account_id = $2`,
-      [chatId, accountId],
+      `SELECT active_run_id FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)}`,
+      params,
     );
     if (!chat) return { found: false, run: null };
     if (!chat.active_run_id) return { found: true, run: null };
@@ -501,11 +506,12 @@ export class RunsRepository {
     );
   }
 
-  private async whyNotStartable(tx: Sql, accountId: string, chatId: string): Promise<StartRunResult> {
-    const [chat] = await tx.query<ChatRow>(`SELECT * FROM chats WHERE id = $1 AND account_id = $2`, [
-      chatId,
-      accountId,
-    ]);
+  private async whyNotStartable(tx: Sql, scope: Scope, chatId: string): Promise<StartRunResult> {
+    const params: unknown[] = [chatId];
+    const [chat] = await tx.query<ChatRow>(
+      `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)}`,
+      params,
+    );
     if (!chat) return { ok: false, reason: 'not_found' };
     return { ok: false, reason: 'busy', status: chat.status, activeRunId: chat.active_run_id };
   }

@@ -44,7 +44,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     if (key.length === 0 || key.length > 255)
       throw new DomainError('invalid', 'Idempotency-Key must be 1 to 255 characters');
-    const hash = requestHash(req);
+    // The caller's agent is part of the request: an agent-scoped key never gets the replay of a
+    // response stored for the account key (or another agent's key) under the same Idempotency-Key.
+    const hash = requestHash(req, (req as AuthenticatedRequest).principal?.agentId ?? null);
     const res = context.switchToHttp().getResponse<Response>();
     let claim = await this.keys.claim(accountId, key, hash);
     const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
@@ -77,10 +79,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
-/** Method, path with query, and the body in canonical (sorted-key) JSON. */
-function requestHash(req: Request): string {
+/** The caller's agent scope, method, path with query, and the body in canonical (sorted-key) JSON. */
+function requestHash(req: Request, agentId: string | null): string {
   return createHash('sha256')
-    .update(`${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
+    .update(`${agentId ?? '*'} ${req.method} ${req.originalUrl}\n${canonicalJson(req.body ?? null)}`)
     .digest('hex');
 }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
-import { DomainError } from '@conclave/domain';
+import { AccountOwner, ApiKeyGuard, CurrentPrincipal, ManagesAccount, type Principal } from '@conclave/auth';
+import { DomainError, type AccountScope } from '@conclave/domain';
 import { AgentsService } from '../../agents/agents.service';
 import { ChatsService } from '../../chats/chats.service';
 import { ConverseService } from '../../chats/converse.service';
@@ -39,7 +39,7 @@ export class AsyntaiController {
 
   @Get('websites')
   async websites(@CurrentPrincipal() p: Principal) {
-    const agents = await this.agents.list(p);
+    const agents = await this.agents.list(p.scope);
     return {
       success: true,
       websites: agents.map((a) => ({
@@ -76,9 +76,11 @@ export class AsyntaiController {
     return { success: true, session_id: sessionId, messages };
   }
 
+  /** The account's plan and usage (its owner's email): account keys only. */
   @Get('account')
-  async account(@CurrentPrincipal() p: Principal) {
-    const usage = await this.admission.usageOf(p.accountId);
+  @ManagesAccount()
+  async account(@AccountOwner() owner: AccountScope) {
+    const usage = await this.admission.usageOf(owner.accountId);
     return {
       success: true,
       account: {

@@ -1,0 +1,15 @@
+import type { Scope } from '@conclave/domain';
+
+/**
+ * The SQL condition that confines rows of a table with `account_id` and `agent_id` columns (chats) to
+ * a scope, appending its parameters to `params`. The only place the agent confinement is spelled in
+ * SQL: repositories call it instead of writing `account_id = $n` by hand.
+ */
+export function scopeCondition(scope: Scope, params: unknown[], alias?: string): string {
+  const column = (name: string) => (alias ? `${alias}.${name}` : name);
+  params.push(scope.accountId);
+  const account = `${column('account_id')} = $${params.length}`;
+  if (scope.agentId === null) return account;
+  params.push(scope.agentId);
+  return `${account} AND ${column('agent_id')} = $${params.length}`;
+}
