@@ -227,6 +227,8 @@ describe('agent-scoped keys', () => {
       ['DELETE', '/api-keys/{accountKey}', null],
       ['DELETE', '/api-keys/{scopedKey}', null],
       ['GET', '/account', null],
+      ['GET', '/knowledge-bases', null],
+      ['POST', '/knowledge-bases', { name: 'kb' }],
     ];
     const fill = (text: string) =>
       text
