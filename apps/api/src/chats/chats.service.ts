@@ -250,8 +250,7 @@ export class ChatsService {
   async fork(principal: Principal, chatId: string, body: ForkBody, wait: boolean): Promise<ChatRow> {
     await this.get(principal, chatId); // 404 for another account's (or another agent's) chat
     await this.admission.admit(principal.accountId);
-    const result = await this.forks.fork({
-      accountId: principal.accountId,
+    const result = await this.forks.fork(principal.scope, {
       chatId,
       atSeq: body.at_seq,
       name: body.name,
@@ -263,7 +262,7 @@ export class ChatsService {
     }
     this.publish(principal.accountId, result.chat.id, result.events);
     await this.dispatcher.dispatch(result.run.id, result.run);
-    if (wait) await this.waiter.untilSettled(principal.accountId, result.chat.id, this.config.waitTimeoutMs);
+    if (wait) await this.waiter.untilSettled(principal.scope, result.chat.id, this.config.waitTimeoutMs);
     return this.get(principal, result.chat.id);
   }
 

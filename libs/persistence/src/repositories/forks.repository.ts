@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Scope } from '@conclave/domain';
 import type { Database, Sql } from '../database';
 import type { ChatRow, EventRow, MessageRow, RunRow } from '../rows';
+import { scopeCondition } from '../scope-filter';
 import { EventsRepository } from './events.repository';
 import { messageEventData } from './runs.repository';
 
@@ -20,12 +22,14 @@ export type ForkResult =
 export class ForksRepository {
   constructor(private readonly db: Database) {}
 
-  async fork(args: { accountId: string; chatId: string; atSeq: number; name?: string }): Promise<ForkResult> {
+  /** The fork stays in the source chat's scope (same account, same agent). */
+  async fork(scope: Scope, args: { chatId: string; atSeq: number; name?: string }): Promise<ForkResult> {
     return this.db.transaction(async (tx) => {
-      const [source] = await tx.query<ChatRow>(`SELECT * FROM chats WHERE id = $1 AND account_id = $2`, [
-        args.chatId,
-        args.accountId,
-      ]);
+      const params: unknown[] = [args.chatId];
+      const [source] = await tx.query<ChatRow>(
+        `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)}`,
+        params,
+      );
       if (!source) return { ok: false, reason: 'not_found' };
       if (args.atSeq > source.message_count) {
         return {
