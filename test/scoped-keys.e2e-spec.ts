@@ -229,6 +229,9 @@ describe('agent-scoped keys', () => {
       ['GET', '/account', null],
       ['GET', '/knowledge-bases', null],
       ['POST', '/knowledge-bases', { name: 'kb' }],
+      ['GET', '/secrets', null],
+      ['PUT', '/secrets/STRIPE', { value: 'x', hosts: ['api.stripe.com'] }],
+      ['DELETE', '/secrets/STRIPE', null],
     ];
     const fill = (text: string) =>
       text
