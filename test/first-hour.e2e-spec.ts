@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { startTestApi, twoAgentFlow, type TestAccount, type TestApi } from './support/api';
 
 /** A new user's first hour: every mistake is named, every dead end says what to do next. */
@@ -114,4 +116,110 @@ describe('first hour (e2e)', () => {
       ]);
     });
   });
+
+  describe('transcript paging', () => {
+    let chatId: string;
+    beforeAll(async () => {
+      // Two scripted agents talking for 60 turns: 120 messages, more than one default page.
+      const replies = (who: string) => Array.from({ length: 60 }, (_, i) => `${who} ${i + 1}`);
+      const flowId = await a.createFlow({
+        name: 'long',
+        agents: [
+          { name: 'alice', type: 'assistant', llm: { provider: 'scripted', replies: replies('alice') } },
+          { name: 'bob', type: 'assistant', llm: { provider: 'scripted', replies: replies('bob') } },
+        ],
+        chat: { type: 'two_agent', initiator: 'alice', recipient: 'bob', max_turns: 60 },
+      });
+      chatId = (await a.request('POST', '/chats', { name: 'long', from_flow: flowId })).body.id;
+      const sent = await a.request('POST', `/chats/${chatId}/messages?wait=true`, { message: 'go' });
+      expect(sent.body.chat.status).toBe('completed');
+    });
+
+    it('says there is more, and the cursor walks the whole transcript', async () => {
+      const first = await a.request('GET', `/chats/${chatId}/messages`);
+      expect(Array.isArray(first.body)).toBe(true); // Agentok clients keep reading an array
+      expect(first.body).toHaveLength(100);
+      expect(first.headers.get('x-has-more')).toBe('true');
+      expect(first.headers.get('x-next-cursor')).toBe('100');
+      expect(first.headers.get('link')).toBe(`</chats/${chatId}/messages?cursor=100>; rel="next"`);
+
+      const seqs: number[] = [];
+      let path: string | null = `/chats/${chatId}/messages?limit=50&paged=true`;
+      while (path) {
+        const page = await a.request('GET', path);
+        expect(page.status).toBe(200);
+        expect(Object.keys(page.body).sort()).toEqual(['data', 'has_more', 'next_cursor']);
+        seqs.push(...page.body.data.map((m: any) => m.seq));
+        path = page.body.has_more
+          ? `/chats/${chatId}/messages?limit=50&paged=true&cursor=${page.body.next_cursor}`
+          : null;
+        if (!page.body.has_more) expect(page.body.next_cursor).toBeNull();
+      }
+      expect(seqs).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+
+      const last = await a.request('GET', `/chats/${chatId}/messages?after=100`);
+      expect(last.body).toHaveLength(20);
+      expect(last.headers.get('x-has-more')).toBe('false');
+      expect(last.headers.get('x-next-cursor')).toBeNull();
+    });
+
+    it('GET /chats says has_more too', async () => {
+      const list = await a.request('GET', '/chats?limit=1');
+      expect(list.body).toMatchObject({ has_more: true, next_cursor: expect.any(String) });
+    });
+  });
+
+  it('GET / names the service and its version and links to the docs and the console', async () => {
+    const res = await fetch(`${t.url}/`);
+    expect(res.status).toBe(200);
+    const body: any = await res.json();
+    const pkg = JSON.parse(readFileSync(resolve(__dirname, '../package.json'), 'utf8'));
+    expect(body).toMatchObject({ service: 'conclave', version: pkg.version, links: { docs: '/docs' } });
+    expect((await fetch(`${t.url}${body.links.docs}`)).status).toBe(200);
+    // The console link is there exactly when the console is built (and then it answers).
+    if (body.links.console !== null) expect((await fetch(`${t.url}${body.links.console}`)).status).toBe(200);
+    else expect((await fetch(`${t.url}/console`)).status).toBe(404);
+  });
+
+  it("the README's socket.io example prints why a subscribe was refused", async () => {
+    const readme = readFileSync(resolve(__dirname, '../README.md'), 'utf8');
+    const example = /### socket\.io\s+```js\n([\s\S]*?)```/.exec(readme)![1];
+    const dir = mkdtempSync(join(tmpdir(), 'conclave-readme-'));
+    try {
+      symlinkSync(resolve(__dirname, '../node_modules'), join(dir, 'node_modules'), 'dir');
+      // The example connects to localhost:3000; the test server listens elsewhere.
+      writeFileSync(join(dir, 'example.mjs'), example.replace('http://localhost:3000', t.url));
+      const output = await runUntil(
+        join(dir, 'example.mjs'),
+        {
+          CONCLAVE_KEY: a.key,
+          CHAT: '00000000-0000-4000-8000-000000000000',
+        },
+        /subscribe refused: .+/,
+      );
+      expect(output).toContain('subscribe refused: Chat not found');
+      expect(output).not.toContain('caught up to undefined');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** Runs a script until its output matches, then stops it; resolves with the output. */
+function runUntil(script: string, env: Record<string, string>, pattern: RegExp): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [script], { env: { ...process.env, ...env } });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (pattern.test(output)) {
+        child.kill();
+        resolvePromise(output);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', () => resolvePromise(output));
+    child.on('error', reject);
+  });
+}

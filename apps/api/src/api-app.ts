@@ -126,7 +126,8 @@ export async function createApiApp(
   app.useBodyParser('json', json);
   app.use(screenQuery);
   app.use(bodyParserErrors);
-  app.enableCors();
+  // Browsers may read the transcript's page headers too (GET /chats/{id}/messages).
+  app.enableCors({ exposedHeaders: ['X-Has-More', 'X-Next-Cursor', 'Link'] });
   serveConsole(app);
   // socket.io on the same HTTP server; Redis adapter in queue mode (see realtime-io.adapter.ts).
   const io = new RealtimeIoAdapter(app, { redisUrl: config.redisUrl, ...config.realtime });

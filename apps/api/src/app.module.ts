@@ -13,6 +13,7 @@ import { KnowledgeModule } from './knowledge/knowledge.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { SecretsModule } from './secrets/secrets.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { RootController } from './root/root.controller';
 
 @Module({})
 export class AppModule {
@@ -34,7 +35,7 @@ export class AppModule {
         SecretsModule,
         WebhooksModule,
       ],
-      controllers: [HealthController],
+      controllers: [RootController, HealthController],
     };
   }
 }

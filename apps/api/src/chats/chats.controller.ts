@@ -7,10 +7,13 @@ import {
   Param,
   Post,
   Query,
+  Req,
+  Res,
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
+import type { Request, Response } from 'express';
 import { IdPipe } from '../common/uuid.pipe';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -68,13 +71,28 @@ export class ChatsController {
     return this.chats.sendMessage(p, id, { message }, { wait: q.wait, multitask: q.multitask });
   }
 
+  /**
+   * The transcript stays a JSON array (what Agentok clients read); the page position travels in
+   * headers (`X-Has-More`, `X-Next-Cursor`, `Link: rel="next"`), or in the body with `?paged=true`.
+   */
   @Get(':id/messages')
-  messages(
+  async messages(
     @CurrentPrincipal() p: Principal,
     @Param('id', chatId) id: string,
     @Query(new ZodPipe(ListMessagesQuery)) q: ListMessagesQuery,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
   ) {
-    return this.chats.messages(p, id, q);
+    const page = await this.chats.messagesPage(p, id, q);
+    res.setHeader('X-Has-More', String(page.has_more));
+    if (page.next_cursor !== null) {
+      res.setHeader('X-Next-Cursor', page.next_cursor);
+      const next = new URL(req.originalUrl, 'http://x');
+      next.searchParams.delete('after');
+      next.searchParams.set('cursor', page.next_cursor);
+      res.setHeader('Link', `<${next.pathname}${next.search}>; rel="next"`);
+    }
+    return q.paged ? page : page.data;
   }
 
   @Post(':id/input')

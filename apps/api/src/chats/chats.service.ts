@@ -86,7 +86,11 @@ export class ChatsService {
       cursor,
       limit: query.limit,
     });
-    return { data: page.items.map(toChatDto), next_cursor: page.nextCursor };
+    return {
+      data: page.items.map(toChatDto),
+      next_cursor: page.nextCursor,
+      has_more: page.nextCursor !== null,
+    };
   }
 
   async get(principal: Principal, chatId: string): Promise<ChatRow> {
@@ -240,6 +244,22 @@ export class ChatsService {
     await this.get(principal, chatId);
     const rows = await this.chats.messages(principal.scope, chatId, query);
     return rows.map(toMessageDto);
+  }
+
+  /**
+   * One page of the transcript after a seq. `next_cursor` is the seq to pass as `after` (or
+   * `cursor`) for the next page, null on the last one; one extra row tells whether there is more.
+   */
+  async messagesPage(principal: Principal, chatId: string, query: { after: number; limit: number }) {
+    await this.get(principal, chatId);
+    const rows = await this.chats.messages(chatId, { after: query.after, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const hasMore = rows.length > query.limit;
+    return {
+      data: page.map(toMessageDto),
+      has_more: hasMore,
+      next_cursor: hasMore ? String(page[page.length - 1].seq) : null,
+    };
   }
 
   /**

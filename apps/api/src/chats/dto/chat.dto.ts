@@ -135,10 +135,15 @@ export const ListChatsQuery = z
 
 export const ListMessagesQuery = z
   .object({
-    after: z.coerce.number().int().min(0).max(INT4_MAX).default(0),
+    after: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
+    /** The previous page's `next_cursor` (a seq): the same as `after`. */
+    cursor: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
+    /** `true`: answer `{data, next_cursor, has_more}` instead of the bare array (Agentok's shape). */
+    paged: flag,
   })
-  .loose();
+  .loose()
+  .transform((q) => ({ after: q.cursor ?? q.after ?? 0, limit: q.limit, paged: q.paged }));
 
 export type SendQuery = z.infer<typeof SendQuery>;
 export type WaitQuery = z.infer<typeof WaitQuery>;
