@@ -5,6 +5,7 @@ import {
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   readlinkSync,
   rmSync,
@@ -281,7 +282,20 @@ describe('CLI bootstrap with DATABASE_URL: npm run cli -- keys:create', () => {
   });
 });
 
-describe('npm start does not rebuild an up-to-date build', () => {
+describe('builds: npm start skips an up-to-date build, npm run cli never rebuilds', () => {
+  it('npm run cli has no destructive pre-step and leaves an existing dist alone', async () => {
+    const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.scripts.precli).toBeUndefined();
+    expect(pkg.scripts.cli).toBe(
+      'node scripts/build-if-stale.mjs --if-missing && node dist/apps/api/src/cli.js',
+    );
+    const stamp = resolve(ROOT, 'dist/.built');
+    const before = statSync(stamp).mtimeMs;
+    const guard = await runToExit(resolve(ROOT, 'scripts/build-if-stale.mjs'), ['--if-missing'], {});
+    expect(guard.code).toBe(0);
+    expect(statSync(stamp).mtimeMs).toBe(before);
+  });
+
   it('reports the build made by `npm test` as up to date', async () => {
     const check = await runToExit(resolve(ROOT, 'scripts/build-if-stale.mjs'), ['--check'], {});
     expect(check.stdout).toBe('build up to date\n');
