@@ -252,7 +252,10 @@ export class ChatsService {
    */
   async messagesPage(principal: Principal, chatId: string, query: { after: number; limit: number }) {
     await this.get(principal, chatId);
-    const rows = await this.chats.messages(chatId, { after: query.after, limit: query.limit + 1 });
+    const rows = await this.chats.messages(principal.scope, chatId, {
+      after: query.after,
+      limit: query.limit + 1,
+    });
     const page = rows.slice(0, query.limit);
     const hasMore = rows.length > query.limit;
     return {
