@@ -15,6 +15,38 @@ function selectionNote(meta: Record<string, unknown>): string | null {
   return null;
 }
 
+interface SourceRef {
+  source_id: string;
+  title: string;
+  url: string | null;
+  chunk_id: string;
+  score: number;
+}
+
+/** The knowledge a reply was given (`meta.sources`), so an operator sees why an agent answered so. */
+function Sources({ meta }: { meta: Record<string, unknown> }) {
+  const sources = Array.isArray(meta.sources) ? (meta.sources as SourceRef[]) : null;
+  if (!sources) return null;
+  if (sources.length === 0) return <p className="sources muted">No knowledge base excerpt matched.</p>;
+  return (
+    <ol className="sources" aria-label="Sources">
+      {sources.map((s, i) => (
+        <li key={s.chunk_id}>
+          <span className="label">[{i + 1}]</span>{' '}
+          {s.url ? (
+            <a href={s.url} target="_blank" rel="noreferrer noopener">
+              {s.title}
+            </a>
+          ) : (
+            s.title
+          )}{' '}
+          <span className="muted">score {s.score.toFixed(2)}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** The conversation: who spoke to whom and why, tool calls and results, and tokens still streaming. */
 export function Transcript({
   messages,
@@ -50,6 +82,7 @@ export function Transcript({
                 <pre>{JSON.stringify(call.arguments, null, 2)}</pre>
               </div>
             ))}
+            <Sources meta={m.meta ?? {}} />
           </li>
         );
       })}
