@@ -230,6 +230,7 @@ describe('agent-scoped keys', () => {
       ['GET', '/knowledge-bases', null],
       ['POST', '/knowledge-bases', { name: 'kb' }],
       ['GET', '/secrets', null],
+      ['GET', '/webhooks', null],
       ['PUT', '/secrets/STRIPE', { value: 'x', hosts: ['api.stripe.com'] }],
       ['DELETE', '/secrets/STRIPE', null],
     ];

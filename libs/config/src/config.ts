@@ -69,6 +69,9 @@ const EnvSchema = z.object({
     .regex(/^[\w:.-]{1,64}$/)
     .default('conclave'),
   REALTIME_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Open SSE streams / socket.io connections one account may hold on one API instance. */
+  MAX_SSE_STREAMS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  MAX_SOCKETS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(200),
   REALTIME_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65_536),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   /** Egress policy (libs/egress): private/loopback/metadata targets refused unless allowed here. */
@@ -186,6 +189,10 @@ export interface AppConfig {
     redisPrefix: string;
     /** Chats one socket.io connection may subscribe to at once. */
     maxSubscriptions: number;
+    /** Open SSE streams one account may hold per API instance (429 beyond). */
+    maxSseStreamsPerAccount: number;
+    /** Open socket.io connections one account may hold per API instance (connect_error beyond). */
+    maxSocketsPerAccount: number;
     /** Largest incoming socket.io message (engine.io `maxHttpBufferSize`). */
     maxPayloadBytes: number;
     /** SSE `: ping` comment interval. */
@@ -277,6 +284,8 @@ export function loadConfig(
     realtime: {
       redisPrefix: e.REDIS_PREFIX,
       maxSubscriptions: e.REALTIME_MAX_SUBSCRIPTIONS,
+      maxSseStreamsPerAccount: e.MAX_SSE_STREAMS_PER_ACCOUNT,
+      maxSocketsPerAccount: e.MAX_SOCKETS_PER_ACCOUNT,
       maxPayloadBytes: e.REALTIME_MAX_PAYLOAD_BYTES,
       heartbeatMs: e.SSE_HEARTBEAT_MS,
     },

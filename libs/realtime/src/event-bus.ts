@@ -12,7 +12,9 @@ export type BusMessage =
   /** A streaming model's text delta (`message.delta`, seq null): forwarded to live subscribers, never stored. */
   | { kind: 'delta'; accountId: string; chatId: string; envelope: EventEnvelope }
   /** An account-level event (knowledge indexing progress) for the account's live subscribers. */
-  | { kind: 'account'; accountId: string; envelope: AccountEventEnvelope };
+  | { kind: 'account'; accountId: string; envelope: AccountEventEnvelope }
+  /** API keys just revoked: every API instance closes their live sockets and SSE streams at once. */
+  | { kind: 'revoked'; keyIds: string[] };
 
 export interface EventBus {
   publish(message: BusMessage): void;

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { KnowledgeServices } from '@conclave/knowledge';
 import { invalid, isUuid, notFound, type AccountScope, type Scope } from '@conclave/domain';
 import { KNOWLEDGE } from '../core.module';
-import { AgentsRepository, FlowsRepository, type AgentRow } from '@conclave/persistence';
+import { AccountsRepository, AgentsRepository, FlowsRepository, type AgentRow } from '@conclave/persistence';
+import { LiveConnections } from '../realtime/live-connections';
 import type { CreateAgentBody, UpdateAgentBody } from './dto/agent.dto';
 
 /**
@@ -14,6 +15,8 @@ export class AgentsService {
   constructor(
     private readonly agents: AgentsRepository,
     private readonly flows: FlowsRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly live: LiveConnections,
     @Inject(KNOWLEDGE) private readonly knowledge: KnowledgeServices,
   ) {}
 
@@ -58,8 +61,11 @@ export class AgentsService {
     return updated;
   }
 
+  /** Its scoped keys go with it (foreign key): their live connections are closed like a revocation. */
   async delete(owner: AccountScope, id: string): Promise<void> {
+    const keys = (await this.accounts.listKeys(owner)).filter((k) => k.agent_id === id).map((k) => k.id);
     if (!(await this.agents.delete(owner, id))) throw notFound('Agent');
+    this.live.revoked(keys);
   }
 
   /** A default knowledge base must be one of the account's (by id); null clears it. */

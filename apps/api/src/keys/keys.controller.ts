@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
+import { ShownOnce } from '../common/idempotency/shown-once.decorator';
 import { AccountsService } from '../accounts/accounts.service';
+import { LiveConnections } from '../realtime/live-connections';
 
 const CreateKeyBody = z.object({
   name: z.string().trim().min(1).max(100).default('default'),
@@ -25,9 +27,11 @@ export class KeysController {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly accountsService: AccountsService,
+    private readonly live: LiveConnections,
   ) {}
 
   @Post()
+  @ShownOnce()
   async create(
     @AccountOwner() owner: AccountScope,
     @Body(new ZodPipe(CreateKeyBody)) body: z.infer<typeof CreateKeyBody>,
@@ -41,7 +45,7 @@ export class KeysController {
     return (await this.accounts.listKeys(owner)).map(toKeyDto);
   }
 
-  /** Revokes at once: the next request with this key gets 401. */
+  /** Revokes at once: the next request with this key gets 401, its live connections are closed. */
   @Delete(':id')
   @HttpCode(204)
   async revoke(
@@ -49,6 +53,7 @@ export class KeysController {
     @Param('id', new IdPipe('API key')) id: string,
   ): Promise<void> {
     if (!(await this.accounts.revokeKey(owner, id))) throw notFound('API key');
+    this.live.revoked([id]); // its open sockets and SSE streams close now, on every API instance
   }
 }
 

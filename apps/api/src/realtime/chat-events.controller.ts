@@ -22,7 +22,7 @@ import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
 import { ChatFeeds } from './chat-feeds';
-import { SseStreams } from './sse-streams';
+import { LiveConnections } from './live-connections';
 
 const EventsQuery = z.object({
   after: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
@@ -48,7 +48,7 @@ export class ChatEventsController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly chats: ChatsRepository,
     private readonly feeds: ChatFeeds,
-    private readonly streams: SseStreams,
+    private readonly connections: LiveConnections,
   ) {}
 
   @Get(':id/events')
@@ -62,6 +62,9 @@ export class ChatEventsController {
     const afterSeq = resumePoint(lastEventId, query.after);
     const chat = await this.chats.get(principal.scope, chatId);
     if (!chat) throw new NotFoundException('Chat not found');
+    // Counted against the account's cap (429 before any byte is sent); closed at once if the key is revoked.
+    let end: () => void = () => undefined;
+    const untrack = this.connections.open(principal, 'sse', () => end());
 
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -77,7 +80,7 @@ export class ChatEventsController {
     let sawTerminal = false;
     let status: string = chat.status;
     let ended = false;
-    const end = () => {
+    end = () => {
       if (ended) return;
       ended = true;
       clearInterval(heartbeat);
@@ -87,7 +90,6 @@ export class ChatEventsController {
     };
     const heartbeat = setInterval(() => write(': ping\n\n'), this.config.realtime.heartbeatMs);
     heartbeat.unref();
-    const untrack = this.streams.track(end);
     res.on('close', end);
     const write = (chunk: string) => {
       if (ended) return;

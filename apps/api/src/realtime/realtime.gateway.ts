@@ -10,12 +10,13 @@ import {
 } from '@nestjs/websockets';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { ApiKeyAuthenticator, extractApiKey, type Principal } from '@conclave/auth';
-import { INT4_MAX, isUuid } from '@conclave/domain';
+import { DomainError, INT4_MAX, isUuid } from '@conclave/domain';
 import { ChatsRepository } from '@conclave/persistence';
 import type { AccountEventEnvelope, EventEnvelope } from '@conclave/realtime';
 import type { Server, Socket } from 'socket.io';
 import { ChatFeeds, type OpenFeed } from './chat-feeds';
 import { EventRouter } from './event-router';
+import { LiveConnections } from './live-connections';
 
 /** Packets queued for one socket beyond which it is dropped (it reconnects and replays from its seq). */
 const MAX_QUEUED_PACKETS = 10_000;
@@ -47,6 +48,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly chats: ChatsRepository,
     private readonly feeds: ChatFeeds,
     private readonly router: EventRouter,
+    private readonly live: LiveConnections,
   ) {}
 
   /** Authentication at the handshake: a bad or missing key never gets a connection (connect_error). */
@@ -163,6 +165,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (!secret) return new Error('Missing API key: connect with auth {apiKey} or an X-API-Key header');
     const principal = await this.authenticator.authenticate(secret);
     if (!principal) return new Error('Invalid or revoked API key');
+    // The account's socket cap, and revocation: deleting the key disconnects this socket at once.
+    let untrack: () => void;
+    try {
+      untrack = this.live.open(principal, 'socket', () => socket.disconnect(true));
+    } catch (err) {
+      if (err instanceof DomainError) return new Error(err.message);
+      throw err;
+    }
+    socket.once('disconnect', () => untrack());
     (socket.data as { principal?: Principal }).principal = principal;
     return null;
   }

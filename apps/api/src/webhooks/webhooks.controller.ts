@@ -11,7 +11,7 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
+import { ApiKeyGuard, CurrentPrincipal, ManagesAccount, type Principal } from '@conclave/auth';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -29,6 +29,7 @@ const deliveryId = new IdPipe('Delivery');
 
 /** Webhook endpoints and their delivery log (native shape), at `/webhooks` and `/v1/webhooks`. */
 @Controller(['webhooks', 'v1/webhooks'])
+@ManagesAccount()
 @UseGuards(ApiKeyGuard)
 @UseFilters(NativeExceptionFilter)
 export class WebhooksController {

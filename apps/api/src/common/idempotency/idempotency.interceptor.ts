@@ -7,6 +7,7 @@ import { from, lastValueFrom, type Observable } from 'rxjs';
 import { conflict, DomainError } from '@conclave/domain';
 import type { AuthenticatedRequest } from '@conclave/auth';
 import { IdempotencyRepository } from '@conclave/persistence';
+import { SHOWN_ONCE } from './shown-once.decorator';
 
 const HEADER = 'idempotency-key';
 /** How long a duplicate waits for the first request to finish before answering 409. */
@@ -47,6 +48,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // The caller's agent is part of the request: an agent-scoped key never gets the replay of a
     // response stored for the account key (or another agent's key) under the same Idempotency-Key.
     const hash = requestHash(req, (req as AuthenticatedRequest).principal?.agentId ?? null);
+    const shownOnce = this.reflector.get<boolean>(SHOWN_ONCE, context.getHandler()) === true;
     const res = context.switchToHttp().getResponse<Response>();
     let claim = await this.keys.claim(accountId, key, hash);
     const deadline = Date.now() + IN_PROGRESS_WAIT_MS;
@@ -60,6 +62,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       case 'in_progress':
         throw conflict('A request with this Idempotency-Key is still in progress');
       case 'done':
+        if (shownOnce)
+          throw conflict(
+            'The secret is shown once: this request already created it; create another one instead',
+            {
+              id: (claim.response as { id?: unknown } | null)?.id ?? null,
+            },
+          );
         res.setHeader('Idempotent-Replayed', 'true');
         res.status(claim.statusCode);
         return claim.response;
@@ -70,7 +79,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
       // The status Nest will send: the route's @HttpCode, else 201 for POST.
       const status = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
-      await this.keys.complete(accountId, key, status, body === undefined ? null : body);
+      // A shown-once secret never lands in idempotency_keys: only the created resource's id does.
+      const stored = shownOnce ? { id: (body as { id?: unknown } | null)?.id ?? null } : body;
+      await this.keys.complete(accountId, key, status, stored === undefined ? null : stored);
       return body;
     } catch (err) {
       await this.keys.abandon(accountId, key).catch(() => undefined);
