@@ -86,6 +86,10 @@ describe('bad input never 500s (e2e)', () => {
       undefined,
       'session_id',
     ],
+    // unpaired UTF-16 surrogates (not characters; jsonb refuses them)
+    ['native', 'POST', '/chats', `{"from_flow":"${flowId}","metadata":{"a":"\\ud800"}}`, 'metadata.a'],
+    ['native', 'POST', `/chats/${chatId}/messages`, '{"message":"hi \\udc00"}', 'message'],
+    ['asyntai', 'POST', '/api/v1/chat/', '{"message":"\\ud800!"}', 'message'],
     // JSON nested 50,000 deep
     ['native', 'POST', '/chats', deepJson(`{"from_flow":"${flowId}","metadata":{"a":`, '}}'), 'metadata.a'],
     [

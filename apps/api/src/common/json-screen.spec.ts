@@ -13,6 +13,11 @@ describe('JSON screen (before parsing)', () => {
     ['{"message":"\\u00001"}', { problem: 'nul', path: ['message'] }],
     ['{"a":[[[[[[[[1]]]]]]]]}', { problem: 'too_deep', path: ['a', 0, 0, 0, 0, 0, 0, 0] }],
     ['{"a":[[[[[[[1]]]]]]]}', null],
+    ['{"m":"pair \\ud83d\\ude00 ok, \\u00e9 too"}', null],
+    ['{"m":"alone \\ud800"}', { problem: 'surrogate', path: ['m'] }],
+    ['{"m":"\\ud800x"}', { problem: 'surrogate', path: ['m'] }],
+    ['{"m":"\\udc00"}', { problem: 'surrogate', path: ['m'] }],
+    ['{"m":["\\ud800\\ud800\\udc00"]}', { problem: 'surrogate', path: ['m', 0] }],
   ])('%s → %j', (text, expected) => {
     expect(screen(text)).toEqual(expected);
   });

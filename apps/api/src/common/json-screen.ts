@@ -2,14 +2,15 @@
  * Screens a JSON request body as raw bytes, before `JSON.parse` and any recursive code (validation,
  * `JSON.stringify`, Postgres' jsonb parser) sees it:
  * - nesting deeper than `maxDepth` would overflow a stack somewhere later (a 500, or worse);
- * - NUL (`\u0000`) in a string: Postgres text and jsonb cannot store it.
+ * - NUL (`\u0000`) in a string: Postgres text and jsonb cannot store it;
+ * - an unpaired UTF-16 surrogate escape (`\ud800` alone): not a character, refused by jsonb.
  * One pass, no allocation but the names on the current path. UTF-8 is safe to scan byte by byte:
  * every byte of a multi-byte character is ≥ 0x80, never a JSON structural character.
  */
 
 export type JsonPath = (string | number)[];
 
-export type ScreenFinding = { problem: 'too_deep' | 'nul'; path: JsonPath };
+export type ScreenFinding = { problem: 'too_deep' | 'nul' | 'surrogate'; path: JsonPath };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -32,19 +33,26 @@ export function screenJson(buf: Uint8Array, maxDepth: number): ScreenFinding | n
     const c = buf[i];
     if (c === QUOTE) {
       const start = i + 1;
-      let nul = false;
+      let problem: ScreenFinding['problem'] | null = null;
+      let highSurrogateEnd = -1; // where a \uD800-\uDBFF escape ended (a low one must follow there)
       for (i = start; i < buf.length && buf[i] !== QUOTE; i++) {
         if (buf[i] !== BACKSLASH) continue;
+        const unit = buf[i + 1] === 0x75 ? hexUnit(buf, i + 2) : -1;
         // \u0000 is the only way a NUL can be in valid JSON (raw control characters are not allowed).
-        if (buf[i + 1] === 0x75 && isZeroes(buf, i + 2)) nul = true;
-        i++;
+        if (unit === 0) problem ??= 'nul';
+        const low = unit >= 0xdc00 && unit <= 0xdfff;
+        if (highSurrogateEnd >= 0 && !(low && highSurrogateEnd === i)) problem ??= 'surrogate';
+        if (low && highSurrogateEnd !== i) problem ??= 'surrogate';
+        highSurrogateEnd = unit >= 0xd800 && unit <= 0xdbff ? i + 6 : -1;
+        i += unit >= 0 ? 5 : 1;
       }
+      if (highSurrogateEnd >= 0) problem ??= 'surrogate';
       lastStart = start;
       lastEnd = i;
-      if (nul) {
+      if (problem) {
         const isKey = nextSignificant(buf, i + 1) === COLON;
         const key = decodeKey(buf, start, i).replace(/\\u0000/g, '\\0');
-        return { problem: 'nul', path: isKey ? [...path.slice(0, -1), key] : [...path] };
+        return { problem, path: isKey ? [...path.slice(0, -1), key] : [...path] };
       }
       i++;
       continue;
@@ -87,8 +95,17 @@ export function findNul(value: unknown, path: JsonPath = [], depth = 0): JsonPat
   return null;
 }
 
-function isZeroes(buf: Uint8Array, at: number): boolean {
-  return buf[at] === 0x30 && buf[at + 1] === 0x30 && buf[at + 2] === 0x30 && buf[at + 3] === 0x30;
+/** The code unit of the 4 hex digits at `at`, or -1 when they are not hex (malformed JSON). */
+function hexUnit(buf: Uint8Array, at: number): number {
+  let unit = 0;
+  for (let k = 0; k < 4; k++) {
+    const c = buf[at + k];
+    const digit =
+      c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
 }
 
 function nextSignificant(buf: Uint8Array, at: number): number | undefined {

@@ -22,6 +22,10 @@ export function screenBody(_req: IncomingMessage, _res: unknown, buf: Buffer, en
   if (encoding && !/^utf-?8$/i.test(encoding)) return;
   const found = screenJson(buf, MAX_JSON_DEPTH);
   if (found?.problem === 'nul') throw nulError(found.path);
+  if (found?.problem === 'surrogate')
+    throw inputError(
+      `${describePath(found.path)}: contains an unpaired UTF-16 surrogate (e.g. \\ud800 alone)`,
+    );
   if (found?.problem === 'too_deep')
     throw inputError(`${describePath(found.path)}: nested deeper than ${MAX_JSON_DEPTH} levels`);
 }
