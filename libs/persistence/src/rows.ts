@@ -79,6 +79,8 @@ export interface RunRow {
   status: RunStatus | 'pending';
   input: RunInput;
   pending_answer: PendingAnswer | null;
+  /** Every answer the run's input requests got, in order (for replaying the conversation). */
+  answers: PendingAnswer[];
   seed: number;
   state: Record<string, unknown> | null;
   step: number;

@@ -17,7 +17,22 @@ export function createRunExecutor(
   config: AppConfig,
   options: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner' | 'onRunEnd' | 'knowledge'> = {},
 ): RunExecutor {
-  const llmConfig: LlmConfig = {
+  const llmConfig = configuredLlm(config);
+  const models = createModelInvoker(llmConfig);
+  return new RunExecutor(db, engine, models, bus, {
+    leaseMs: config.leaseMs,
+    secrets: createSecretResolver(db, config),
+    endpointOf: (llm) => providerEndpoint(llm, llmConfig),
+    toolFetch: createEgress({ ...config.egress, maxResponseBytes: config.tools.maxResponseBytes }).fetch,
+    toolLimits: { maxCallsPerReply: config.tools.maxCallsPerReply, concurrency: config.tools.concurrency },
+    credits: { rule: config.credits.rule, perUnit: config.credits.perUnit },
+    ...options,
+  });
+}
+
+/** The model clients' configuration (providers, deadlines, retries, the egress policy's fetch). */
+export function configuredLlm(config: AppConfig): LlmConfig {
+  return {
     openai: {
       ...config.llm.openai,
       timeoutMs: config.llm.timeoutMs,
@@ -34,16 +49,6 @@ export function createRunExecutor(
       idleTimeoutMs: config.llm.idleTimeoutMs,
     }).fetch,
   };
-  const models = createModelInvoker(llmConfig);
-  return new RunExecutor(db, engine, models, bus, {
-    leaseMs: config.leaseMs,
-    secrets: createSecretResolver(db, config),
-    endpointOf: (llm) => providerEndpoint(llm, llmConfig),
-    toolFetch: createEgress({ ...config.egress, maxResponseBytes: config.tools.maxResponseBytes }).fetch,
-    toolLimits: { maxCallsPerReply: config.tools.maxCallsPerReply, concurrency: config.tools.concurrency },
-    credits: { rule: config.credits.rule, perUnit: config.credits.perUnit },
-    ...options,
-  });
 }
 
 /** Account secrets (sealed in Postgres) over operator secrets (environment), per the config. */

@@ -5,3 +5,4 @@ export * from './queue-dispatcher';
 export * from './run-dispatcher';
 export * from './run-executor';
 export * from './run-sweeper';
+export * from './replay';

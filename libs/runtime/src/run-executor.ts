@@ -299,14 +299,8 @@ export class RunExecutor {
   }
 
   /** The `api_key_ref` secret of a flow's llm, checked against the host it will be sent to. */
-  private async providerKey(ctx: StepContext, llm: LlmSpec): Promise<string | undefined> {
-    if (!('api_key_ref' in llm) || llm.api_key_ref === undefined) return undefined;
-    const endpoint = this.options.endpointOf?.(llm);
-    if (!endpoint)
-      throw new SecretRefusedError(
-        `secret ${llm.api_key_ref} cannot be sent: the ${llm.provider} llm has no endpoint`,
-      );
-    return this.options.secrets.resolve(ctx.accountId!, llm.api_key_ref, new URL(endpoint));
+  private providerKey(ctx: StepContext, llm: LlmSpec): Promise<string | undefined> {
+    return resolveProviderKey(this.options.secrets, this.options.endpointOf, ctx.accountId!, llm);
   }
 
   private apply(
@@ -489,4 +483,20 @@ function withContextMeta(advance: Advance, message: string, context: string | un
   if (!context) return;
   const user = advance.messages.find((m) => m.type === 'user' && m.content === message);
   if (user) user.meta = { ...(user.meta ?? {}), additional_context: context };
+}
+
+/** The `api_key_ref` secret of an llm for an account, refused unless bound to the llm's endpoint host. */
+export async function resolveProviderKey(
+  secrets: SecretResolver,
+  endpointOf: ((llm: LlmSpec) => string | null) | undefined,
+  accountId: string,
+  llm: LlmSpec,
+): Promise<string | undefined> {
+  if (!('api_key_ref' in llm) || llm.api_key_ref === undefined) return undefined;
+  const endpoint = endpointOf?.(llm);
+  if (!endpoint)
+    throw new SecretRefusedError(
+      `secret ${llm.api_key_ref} cannot be sent: the ${llm.provider} llm has no endpoint`,
+    );
+  return secrets.resolve(accountId, llm.api_key_ref, new URL(endpoint));
 }

@@ -18,6 +18,8 @@ import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
 import { convertAgentokFlow } from './agentok-import/convert-agentok-flow';
+import { FlowTestBody } from './flow-tests';
+import { FlowTestsService } from './flow-tests.service';
 import { FlowsService, toFlowDto } from './flows.service';
 
 const flowId = new IdPipe('Flow');
@@ -32,7 +34,10 @@ const VersionQuery = z
 export class FlowsController {
   private readonly schema = flowJsonSchema();
 
-  constructor(private readonly flows: FlowsService) {}
+  constructor(
+    private readonly flows: FlowsService,
+    private readonly tests: FlowTestsService,
+  ) {}
 
   /** Public: the JSON Schema of the flow spec. */
   @Get('schema')
@@ -72,6 +77,21 @@ export class FlowsController {
     @Query(new ZodPipe(VersionQuery)) q: { version?: number },
   ) {
     return toFlowDto(await this.flows.get(owner, id, q.version));
+  }
+
+  /**
+   * Replays recorded conversations (`chat_ids` or `transcripts`) against a flow version and reports,
+   * per conversation, the first message where the new transcript differs from the recorded one.
+   */
+  @Post(':id/test')
+  @HttpCode(200)
+  @UseGuards(ApiKeyGuard)
+  test(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', flowId) id: string,
+    @Body(new ZodPipe(FlowTestBody)) body: FlowTestBody,
+  ) {
+    return this.tests.test(p, id, body);
   }
 
   @Get(':id/versions')

@@ -6,6 +6,7 @@ import { OperatorClaims1765400000000 } from './1765400000000-operator-claims';
 import { Knowledge1765500000000 } from './1765500000000-knowledge';
 import { Webhooks1765600000000 } from './1765600000000-webhooks';
 import { ChatForks1765700000000 } from './1765700000000-chat-forks';
+import { RunAnswers1765700000001 } from './1765700000001-run-answers';
 
 /** Every migration in order; run on start-up. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Knowledge1765500000000,
   Webhooks1765600000000,
   ChatForks1765700000000,
+  RunAnswers1765700000001,
 ];

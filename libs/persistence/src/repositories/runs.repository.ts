@@ -99,6 +99,15 @@ export class RunsRepository {
     return rows[0]?.state ?? null;
   }
 
+  /** The runs a chat executed, oldest first, with what started them and the answers they got. */
+  async recordedRuns(chatId: string): Promise<Pick<RunRow, 'input' | 'seed' | 'answers'>[]> {
+    return this.db.query(
+      `SELECT input, seed, answers FROM runs WHERE chat_id = $1 AND status NOT IN ('pending', 'queued')
+       ORDER BY created_at, id`,
+      [chatId],
+    );
+  }
+
   /** ready/completed/error → running with a new queued run (docs/architecture.md). */
   async start(scope: Scope, chatId: string, input: RunInput, seed: number): Promise<StartRunResult> {
     try {
@@ -205,7 +214,8 @@ export class RunsRepository {
       const expected = current.input_request?.kind === 'tool_outputs' ? 'tool_outputs' : 'text';
       if (answer.kind !== expected) return { ok: false as const, reason: 'wrong_kind' as const, expected };
       const [run] = await tx.query<RunRow>(
-        `UPDATE runs SET status = 'queued', pending_answer = $2, input_expires_at = NULL
+        `UPDATE runs SET status = 'queued', pending_answer = $2, input_expires_at = NULL,
+           answers = answers || jsonb_build_array($2::jsonb)
          WHERE id = $1 AND status = 'waiting' RETURNING *`,
         [current.active_run_id, JSON.stringify(answer)],
       );
