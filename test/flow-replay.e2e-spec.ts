@@ -22,14 +22,29 @@ describe('flow test runs (replay)', () => {
     ],
     chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant' },
   });
-  const group = (reply: string): FlowSpecInput => ({
+  /** Random speakers (seeded per chat); `v2` changes every reply of alice and bob. */
+  const group = (v2 = false): FlowSpecInput => ({
     name: 'group',
     agents: [
       { name: 'user', type: 'user_proxy', human_input_mode: 'NEVER', default_auto_reply: 'go on' },
-      { name: 'alice', type: 'assistant', llm: scripted('a1', reply, 'a3') },
-      { name: 'bob', type: 'assistant', llm: scripted('b1', 'b2', 'b3') },
+      {
+        name: 'alice',
+        type: 'assistant',
+        llm: scripted(...['a1', 'a2', 'a3'].map((r) => (v2 ? r.toUpperCase() : r))),
+      },
+      {
+        name: 'bob',
+        type: 'assistant',
+        llm: scripted(...['b1', 'b2', 'b3'].map((r) => (v2 ? r.toUpperCase() : r))),
+      },
     ],
-    chat: { type: 'group', initiator: 'user', max_round: 8, speaker_selection: 'random' },
+    chat: {
+      type: 'group',
+      initiator: 'user',
+      max_round: 8,
+      speaker_selection: 'random',
+      allow_repeat_speaker: false,
+    },
   });
 
   async function recordSupportChat(flowId: string) {
@@ -45,7 +60,7 @@ describe('flow test runs (replay)', () => {
   it('an unchanged flow passes; a changed reply is flagged at its seq with expected and actual', async () => {
     const supportFlow = await a.createFlow(support('Sure.'));
     const supportChat = await recordSupportChat(supportFlow);
-    const groupFlow = await a.createFlow(group('a2'));
+    const groupFlow = await a.createFlow(group());
     const groupChat = (await a.request('POST', '/chats', { name: 'g', from_flow: groupFlow })).body.id;
     await a.request('POST', `/chats/${groupChat}/messages?wait=true`, { message: 'Plan it' });
     const groupMessages = (await a.request('GET', `/chats/${groupChat}/messages`)).body;
@@ -84,13 +99,20 @@ describe('flow test runs (replay)', () => {
     const v1 = await a.request('POST', `/flows/${supportFlow}/test`, { chat_ids: [supportChat], version: 1 });
     expect(v1.body.passed).toBe(1);
 
-    await a.request('PUT', `/flows/${groupFlow}`, group('A-TWO'));
+    await a.request('PUT', `/flows/${groupFlow}`, group(true));
     const groupChanged = await a.request('POST', `/flows/${groupFlow}/test`, { chat_ids: [groupChat] });
-    const seq = groupMessages.findIndex((m: any) => m.content === 'a2') + 1;
-    expect(groupChanged.body.conversations[0].divergence).toMatchObject({
-      seq,
-      expected: { sender: 'alice', content: 'a2' },
-      actual: { sender: 'alice', content: 'A-TWO' },
+    // The first message of alice or bob is the first to differ (the speakers stay the same: same seed).
+    const first = groupMessages.findIndex((m: any) => m.sender !== 'user');
+    expect(groupChanged.body.conversations[0].divergence).toEqual({
+      seq: first + 1,
+      expected: expect.objectContaining({
+        sender: groupMessages[first].sender,
+        content: groupMessages[first].content,
+      }),
+      actual: expect.objectContaining({
+        sender: groupMessages[first].sender,
+        content: groupMessages[first].content.toUpperCase(),
+      }),
     });
   });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@conclave/auth';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import {
+  type AccountScope,
   DomainError,
   notFound,
   parseFlowSpec,
@@ -52,9 +52,9 @@ export class FlowTestsService {
     this.secrets = createSecretResolver(db, config);
   }
 
-  async test(principal: Principal, flowId: string, body: FlowTestBody) {
-    if (principal.agentId) throw new DomainError('forbidden', 'a key scoped to an agent cannot manage flows');
-    const row = await this.flows.get(principal.accountId, flowId, body.version);
+  /** Account management (the route is `@ManagesAccount()`): an agent-scoped key never gets here. */
+  async test(owner: AccountScope, flowId: string, body: FlowTestBody) {
+    const row = await this.flows.get(owner, flowId, body.version);
     if (!row) throw notFound(body.version ? `Flow version ${body.version}` : 'Flow');
     const parsed = parseFlowSpec(row.spec);
     if (!parsed.ok)
@@ -62,7 +62,7 @@ export class FlowTestsService {
     if (body.models === 'scripted') assertScripted(parsed.flow);
 
     const conversations = body.chat_ids
-      ? await Promise.all(body.chat_ids.map((id) => this.recorded(principal, id)))
+      ? await Promise.all(body.chat_ids.map((id) => this.recorded(owner, id)))
       : body.transcripts!.map(fromBody);
     const signal = AbortSignal.timeout(FLOW_TEST_LIMITS.timeoutMs);
     const reports = [];
@@ -70,7 +70,7 @@ export class FlowTestsService {
       const models = {
         invoker: this.models,
         keyFor: (llm: FlowSpec['agents'][number]['llm'] & object) =>
-          resolveProviderKey(this.secrets, (l) => providerEndpoint(l, this.llm), principal.accountId, llm),
+          resolveProviderKey(this.secrets, (l) => providerEndpoint(l, this.llm), owner.accountId, llm),
       };
       const report = await replayConversation(engine, parsed.flow, c, models, {
         maxModelCalls: FLOW_TEST_LIMITS.maxModelCallsPerConversation,
@@ -89,10 +89,13 @@ export class FlowTestsService {
     };
   }
 
-  private async recorded(principal: Principal, chatId: string): Promise<RecordedConversation> {
-    const chat = await this.chats.get(principal.accountId, chatId);
+  private async recorded(owner: AccountScope, chatId: string): Promise<RecordedConversation> {
+    const chat = await this.chats.get(owner, chatId);
     if (!chat) throw notFound(`Chat ${chatId}`);
-    const [runs, messages] = await Promise.all([this.runs.recordedRuns(chatId), this.chats.messages(chatId)]);
+    const [runs, messages] = await Promise.all([
+      this.runs.recordedRuns(chatId),
+      this.chats.messages(owner, chatId),
+    ]);
     return {
       runs: runs.map((r) => ({
         message: r.input.message,

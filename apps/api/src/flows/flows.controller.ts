@@ -87,11 +87,11 @@ export class FlowsController {
   @HttpCode(200)
   @UseGuards(ApiKeyGuard)
   test(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', flowId) id: string,
     @Body(new ZodPipe(FlowTestBody)) body: FlowTestBody,
   ) {
-    return this.tests.test(p, id, body);
+    return this.tests.test(owner, id, body);
   }
 
   @Get(':id/versions')
