@@ -26,10 +26,14 @@ import {
   RunExecutor,
   RunSweeper,
   type RunDispatcher,
+  type RunEndReport,
 } from '@conclave/runtime';
 import type { NextFunction, Request, Response } from 'express';
 import { createWebhookDelivery, webhookFetch, type WebhookDelivery } from '@conclave/webhooks';
+import { checkReadiness, ConclaveMetrics, startMetricsServer } from '@conclave/metrics';
+import Redis from 'ioredis';
 import { AppModule } from './app.module';
+import { httpMetrics, metricsEndpoint, probes } from './observability/observability';
 import { setupOpenApi } from './openapi';
 import { readsAsJson, screenBody, screenQuery } from './common/request-input';
 import { describeError, reasonPhrase } from './common/native-exception.filter';
@@ -46,6 +50,7 @@ export interface ApiApp {
   sweeper: RunSweeper | null;
   /** The outbox poller, where this process executes runs (embedded default, RUN_IN_PROCESS). */
   webhooks: WebhookDelivery | null;
+  metrics: ConclaveMetrics;
   /** Stops accepting requests, lets in-flight runs stop, closes the pool. */
   close(): Promise<void>;
 }
@@ -62,7 +67,14 @@ export async function createApiApp(
   await db.connect();
   await db.migrate();
 
-  const bus = await createEventBus(config.redisUrl, busChannel(config.realtime.redisPrefix));
+  const metrics = new ConclaveMetrics('api');
+  const bus = metrics.observeBus(
+    await createEventBus(config.redisUrl, busChannel(config.realtime.redisPrefix)),
+  );
+  const onRunEnd = (end: RunEndReport) => {
+    logRunEnd(logger, end);
+    metrics.runEnded(end.status, end.reason);
+  };
   let executor: RunExecutor | null = null;
   let sweeper: RunSweeper | null = null;
   let dispatcher: RunDispatcher;
@@ -91,13 +103,14 @@ export async function createApiApp(
       knowledge: knowledge.retriever,
       log: (m) => runtimeLog.warn(m),
       onQueued: (run) => void dispatcher.dispatch(run.id, run),
-      onRunEnd: (end) => logRunEnd(logger, end),
+      onRunEnd,
+      onModelCall: (call) => metrics.modelCall(call),
     });
     dispatcher = new InProcessDispatcher(executor, config.workerConcurrency, (m) => runtimeLog.error(m));
     sweeper = new RunSweeper(db, dispatcher, bus, {
       intervalMs: config.sweepIntervalMs,
       log: (m) => runtimeLog.warn(m),
-      onRunEnd: (end) => logRunEnd(logger, end),
+      onRunEnd,
     });
   } else if (config.redisUrl) {
     // Queue mode: the API only enqueues; apps/worker executes runs and runs the sweeper (which
@@ -120,6 +133,23 @@ export async function createApiApp(
   );
   // First middleware: every request gets its access log line, even one the body parser rejects.
   app.use(accessLog(logger));
+  app.use(httpMetrics(metrics));
+  // Probes and metrics answer before authentication, rate limits and body parsing.
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
+    : null;
+  redis?.on('error', () => undefined);
+  const queueCounts =
+    dispatcher instanceof QueueDispatcher ? () => (dispatcher as QueueDispatcher).counts() : null;
+  if (queueCounts) metrics.trackQueue('runs', async () => ({ ...(await queueCounts()) }));
+  const ready = () =>
+    checkReadiness({
+      postgres: () => db.query('SELECT 1'),
+      redis,
+      queue: queueCounts && (async () => ({ ...(await queueCounts()) })),
+    });
+  app.use(probes(ready));
+  app.use(metricsEndpoint(metrics, config.metrics.token));
   // Every body is JSON, screened before parsing (see common/request-input.ts).
   // (Nest's type omits `verify`, which it only sets itself for `rawBody: true`; we don't use that.)
   const json = { limit: config.bodyLimit, type: readsAsJson, verify: screenBody };
@@ -143,10 +173,16 @@ export async function createApiApp(
     ? createWebhookDelivery(db, config, {
         mode: 'poller',
         fetch: webhookFetch(config),
+        onAttempt: (a) =>
+          metrics.webhookAttempt({ eventType: a.eventType, ok: a.ok, durationMs: a.durationMs }),
         log: (m) => webhookLog.warn(m),
       })
     : null;
   webhooks?.start();
+  const metricsServer =
+    config.metrics.port === null
+      ? null
+      : await startMetricsServer(metrics, { port: config.metrics.port, host: config.host, ready });
 
   return {
     app,
@@ -155,7 +191,9 @@ export async function createApiApp(
     executor,
     sweeper,
     webhooks,
+    metrics,
     async close() {
+      await metricsServer?.close();
       sweeper?.stop();
       ingestionSweeper?.stop();
       await webhooks?.stop();
@@ -163,6 +201,7 @@ export async function createApiApp(
       await dispatcher.close();
       await ingestion.close();
       await bus.close();
+      redis?.disconnect();
       await db.close();
     },
   };

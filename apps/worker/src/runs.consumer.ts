@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
+import { ConclaveMetrics } from '@conclave/metrics';
 import { RUNS_QUEUE, RunExecutor, type RunJobData } from '@conclave/runtime';
 
 /**
@@ -18,6 +19,7 @@ export class RunsConsumer implements OnApplicationBootstrap {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly executor: RunExecutor,
+    private readonly metrics: ConclaveMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -25,7 +27,12 @@ export class RunsConsumer implements OnApplicationBootstrap {
     // Blocking commands need maxRetriesPerRequest: null (BullMQ requirement).
     this.connection = new Redis(this.config.redisUrl!, { maxRetriesPerRequest: null });
     this.connection.on('error', () => undefined);
-    this.worker = new Worker<RunJobData>(RUNS_QUEUE, (job) => this.executor.execute(job.data.runId), {
+    const execute = (job: { data: RunJobData; timestamp: number; delay?: number }) => {
+      // Queue wait: from when the job became due to when this worker took it.
+      this.metrics.queueWaited('runs', (Date.now() - job.timestamp - (job.delay ?? 0)) / 1000);
+      return this.executor.execute(job.data.runId);
+    };
+    this.worker = new Worker<RunJobData>(RUNS_QUEUE, execute, {
       connection: this.connection,
       prefix: this.config.queuePrefix,
       concurrency: this.config.workerConcurrency,

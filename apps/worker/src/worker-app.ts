@@ -6,8 +6,16 @@ import { createLogger, logRunEnd, PinoNestLogger, type Logger as PinoLogger } fr
 import { Database } from '@conclave/persistence';
 import { createKnowledge, IngestionSweeper, IngestionWorker, QueueIngestion } from '@conclave/knowledge';
 import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
-import { createRunExecutor, QueueDispatcher, RunExecutor, RunSweeper } from '@conclave/runtime';
+import {
+  createRunExecutor,
+  QueueDispatcher,
+  RunExecutor,
+  type RunEndReport,
+  RunSweeper,
+} from '@conclave/runtime';
 import { createWebhookDelivery, webhookFetch, type WebhookDelivery } from '@conclave/webhooks';
+import { checkReadiness, ConclaveMetrics, startMetricsServer } from '@conclave/metrics';
+import Redis from 'ioredis';
 import { RunsConsumer } from './runs.consumer';
 import { WorkerModule } from './worker.module';
 
@@ -44,7 +52,14 @@ export async function createWorkerApp(
   });
   await db.connect();
   await db.migrate();
-  const bus = await createEventBus(config.redisUrl, busChannel(config.realtime.redisPrefix));
+  const metrics = new ConclaveMetrics('worker');
+  const bus = metrics.observeBus(
+    await createEventBus(config.redisUrl, busChannel(config.realtime.redisPrefix)),
+  );
+  const onRunEnd = (end: RunEndReport) => {
+    logRunEnd(logger, end);
+    metrics.runEnded(end.status, end.reason);
+  };
   const dispatcher = new QueueDispatcher(db, {
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
@@ -75,26 +90,52 @@ export async function createWorkerApp(
     knowledge: knowledge.retriever,
     log: (m) => log.warn(m),
     onQueued: (run) => void dispatcher.dispatch(run.id, run),
-    onRunEnd: (end) => logRunEnd(logger, end),
+    onRunEnd,
+    onModelCall: (call) => metrics.modelCall(call),
   });
   const sweeper = new RunSweeper(db, dispatcher, bus, {
     intervalMs: config.sweepIntervalMs,
     log: (m) => log.warn(m),
-    onRunEnd: (end) => logRunEnd(logger, end),
+    onRunEnd,
   });
 
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRoot({ config, executor }), {
-    logger: new PinoNestLogger(logger),
-  });
+  const context = await NestFactory.createApplicationContext(
+    WorkerModule.forRoot({ config, executor, metrics }),
+    {
+      logger: new PinoNestLogger(logger),
+    },
+  );
   await context.init();
   sweeper.start();
   ingestionSweeper.start();
   const webhooks = createWebhookDelivery(db, config, {
     mode: 'queue',
     fetch: webhookFetch(config),
+    onAttempt: (a) => metrics.webhookAttempt({ eventType: a.eventType, ok: a.ok, durationMs: a.durationMs }),
     log: (m) => log.warn(m),
   });
   webhooks.start();
+  metrics.trackQueue('runs', async () => ({ ...(await dispatcher.counts()) }));
+  if (webhooks.queue) {
+    const queue = webhooks.queue;
+    metrics.trackQueue('webhooks', async () => ({ ...(await queue.depth()) }));
+  }
+  // The worker has no HTTP server: metrics and probes only on METRICS_PORT.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  const metricsServer =
+    config.metrics.port === null
+      ? null
+      : await startMetricsServer(metrics, {
+          port: config.metrics.port,
+          host: config.host,
+          ready: () =>
+            checkReadiness({
+              postgres: () => db.query('SELECT 1'),
+              redis,
+              queue: async () => ({ ...(await dispatcher.counts()) }),
+            }),
+        });
 
   return {
     context,
@@ -104,6 +145,7 @@ export async function createWorkerApp(
     dispatcher,
     webhooks,
     async close() {
+      await metricsServer?.close();
       sweeper.stop();
       ingestionSweeper.stop();
       await ingestionWorker.close();
@@ -113,6 +155,7 @@ export async function createWorkerApp(
       await context.close();
       await dispatcher.close();
       await bus.close();
+      redis.disconnect();
       await db.close();
     },
   };

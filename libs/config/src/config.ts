@@ -123,6 +123,10 @@ const EnvSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Consecutive failed attempts after which an endpoint is disabled. */
   WEBHOOK_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+  /** Prometheus metrics and probes on a port of their own (unauthenticated): api and worker. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** `GET /metrics` on the API's port, for `Authorization: Bearer <token>` only (unset: not served there). */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** How often the outbox is checked for due deliveries. */
   WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
 });
@@ -210,6 +214,7 @@ export interface AppConfig {
     embeddings: { baseUrl: string; model: string; apiKey?: string } | null;
     userAgent: string;
   };
+  metrics: { port: number | null; token: string | null };
   webhooks: {
     retry: { baseDelayMs: number; maxDelayMs: number; windowMs: number };
     timeoutMs: number;
@@ -306,6 +311,7 @@ export function loadConfig(
         : null,
       userAgent: e.KNOWLEDGE_USER_AGENT,
     },
+    metrics: { port: e.METRICS_PORT ?? null, token: e.METRICS_TOKEN ?? null },
     webhooks: {
       retry: {
         baseDelayMs: e.WEBHOOK_RETRY_BASE_MS,

@@ -1,7 +1,7 @@
 import type { AppConfig } from '@conclave/config';
 import { createEgress } from '@conclave/egress';
 import { engine } from '@conclave/engine';
-import { createModelInvoker, type LlmConfig, providerEndpoint } from '@conclave/llm';
+import { createModelInvoker, type LlmConfig, type ModelInvoker, providerEndpoint } from '@conclave/llm';
 import { type Database, SecretsRepository } from '@conclave/persistence';
 import { parseEncryptionKey, SecretBox, SecretResolver } from '@conclave/secrets';
 import type { EventBus } from '@conclave/realtime';
@@ -15,10 +15,16 @@ export function createRunExecutor(
   db: Database,
   bus: EventBus,
   config: AppConfig,
-  options: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner' | 'onRunEnd' | 'knowledge'> = {},
+  {
+    onModelCall,
+    ...options
+  }: Pick<RunExecutorOptions, 'log' | 'onQueued' | 'onStep' | 'owner' | 'onRunEnd' | 'knowledge'> & {
+    /** Each model call (retries included) as it ends: metrics. */
+    onModelCall?: (call: { provider: string; seconds: number; ok: boolean }) => void;
+  } = {},
 ): RunExecutor {
   const llmConfig = configuredLlm(config);
-  const models = createModelInvoker(llmConfig);
+  const models = observeModelCalls(createModelInvoker(llmConfig), onModelCall);
   return new RunExecutor(db, engine, models, bus, {
     leaseMs: config.leaseMs,
     secrets: createSecretResolver(db, config),
@@ -48,6 +54,29 @@ export function configuredLlm(config: AppConfig): LlmConfig {
       timeoutMs: config.llm.timeoutMs,
       idleTimeoutMs: config.llm.idleTimeoutMs,
     }).fetch,
+  };
+}
+
+function observeModelCalls(
+  models: ModelInvoker,
+  onModelCall?: (call: { provider: string; seconds: number; ok: boolean }) => void,
+): ModelInvoker {
+  if (!onModelCall) return models;
+  return {
+    async invoke(request, options) {
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        const reply = await models.invoke(request, options);
+        onModelCall({ provider: request.llm.provider, seconds: seconds(), ok: true });
+        return reply;
+      } catch (err) {
+        // A call the run aborted (cancel, shutdown) is not a provider error.
+        if (!options?.signal?.aborted)
+          onModelCall({ provider: request.llm.provider, seconds: seconds(), ok: false });
+        throw err;
+      }
+    },
   };
 }
 
