@@ -33,13 +33,11 @@ export function metricsEndpoint(metrics: ConclaveMetrics, token: string | null) 
     if (req.path !== '/metrics' || req.method !== 'GET' || !token) return next();
     const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
     if (!sameSecret(given, token)) {
-      res
-        .status(401)
-        .json({
-          statusCode: 401,
-          message: 'Metrics need Authorization: Bearer <METRICS_TOKEN>',
-          error: 'Unauthorized',
-        });
+      res.status(401).json({
+        statusCode: 401,
+        message: 'Metrics need Authorization: Bearer <METRICS_TOKEN>',
+        error: 'Unauthorized',
+      });
       return;
     }
     metrics
