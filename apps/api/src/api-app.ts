@@ -135,9 +135,7 @@ export async function createApiApp(
   app.use(accessLog(logger));
   app.use(httpMetrics(metrics));
   // Probes and metrics answer before authentication, rate limits and body parsing.
-  const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 })
-    : null;
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : null;
   redis?.on('error', () => undefined);
   const queueCounts =
     dispatcher instanceof QueueDispatcher ? () => (dispatcher as QueueDispatcher).counts() : null;
