@@ -63,7 +63,10 @@ export async function createApiApp(
   config: AppConfig & { databaseUrl: string },
   logger: PinoLogger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' }),
 ): Promise<ApiApp> {
-  const db = new Database(config.databaseUrl, { applicationName: 'conclave-api' });
+  const db = new Database(config.databaseUrl, {
+    applicationName: 'conclave-api',
+    timeouts: config.databaseTimeouts,
+  });
   await db.connect();
   await db.migrate();
 

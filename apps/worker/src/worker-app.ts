@@ -49,6 +49,7 @@ export async function createWorkerApp(
     // A run holds a connection only while a statement runs (model calls hold none): a quarter of
     // the slots is plenty, and several workers must fit in max_connections.
     poolSize: Math.min(10 + Math.ceil(config.workerConcurrency / 4), 40),
+    timeouts: config.databaseTimeouts,
   });
   await db.connect();
   await db.migrate();

@@ -74,6 +74,10 @@ const EnvSchema = z.object({
   MAX_SOCKETS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(200),
   REALTIME_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(65_536),
   SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** Postgres unreachable → requests fail fast (503) instead of hanging. */
+  DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   /** Egress policy (libs/egress): private/loopback/metadata targets refused unless allowed here. */
   EGRESS_ALLOW_PRIVATE: bool.optional(),
   /** Comma list of `host` or `host:port` allowed even when private (intranet, tests' loopback servers). */
@@ -135,6 +139,8 @@ export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** Postgres time bounds: connecting, one statement (server and client side), an idle transaction. */
+  databaseTimeouts: { connectMs: number; statementMs: number; idleInTransactionMs: number };
   redisUrl: string | null;
   dataDir: string;
   embeddedPgPort: number;
@@ -241,6 +247,11 @@ export function loadConfig(
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL ?? null,
+    databaseTimeouts: {
+      connectMs: e.DB_CONNECT_TIMEOUT_MS,
+      statementMs: e.DB_STATEMENT_TIMEOUT_MS,
+      idleInTransactionMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
     redisUrl: e.REDIS_URL ?? null,
     dataDir: e.DATA_DIR,
     embeddedPgPort: e.EMBEDDED_PG_PORT,

@@ -30,7 +30,19 @@ class QueryRunnerSql implements Sql {
 export class Database implements Sql {
   readonly dataSource: DataSource;
 
-  constructor(url: string, options: { poolSize?: number; applicationName?: string } = {}) {
+  constructor(
+    url: string,
+    options: {
+      poolSize?: number;
+      applicationName?: string;
+      timeouts?: { connectMs: number; statementMs: number; idleInTransactionMs: number };
+    } = {},
+  ) {
+    const timeouts = options.timeouts ?? {
+      connectMs: 5_000,
+      statementMs: 30_000,
+      idleInTransactionMs: 60_000,
+    };
     this.dataSource = new DataSource({
       type: 'postgres',
       url,
@@ -40,6 +52,14 @@ export class Database implements Sql {
       logging: false,
       applicationName: options.applicationName ?? 'conclave',
       poolSize: options.poolSize ?? 20,
+      // A blackholed or dead Postgres must fail requests fast (503), never hang them: connect and
+      // statement timeouts (the client-side one also covers a network that stopped answering).
+      extra: {
+        connectionTimeoutMillis: timeouts.connectMs,
+        statement_timeout: timeouts.statementMs,
+        query_timeout: timeouts.statementMs + 1_000,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+      },
     });
   }
 

@@ -70,7 +70,15 @@ export class QueueDispatcher implements RunDispatcher {
     try {
       const run = hint ?? (await this.runs.get(runId));
       if (!run || (run.status !== 'queued' && run.status !== 'running')) return;
-      await this.queue.add('run', { runId }, { jobId: runJobId(runId, run) });
+      // Redis down: do not hold the request; the run is safe in Postgres and the sweeper re-dispatches it.
+      const added = this.queue.add('run', { runId }, { jobId: runJobId(runId, run) });
+      added.catch(() => undefined);
+      await Promise.race([
+        added,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('Redis did not answer')), 2_000).unref(),
+        ),
+      ]);
     } catch (err) {
       this.log(`dispatch of run ${runId} failed (the sweeper retries): ${(err as Error).message}`);
     }

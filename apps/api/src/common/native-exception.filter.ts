@@ -53,6 +53,8 @@ export function describeError(exception: unknown, logger?: Logger): ErrorDescrip
   if (e?.type === 'entity.too.large') return { status: 413, message: 'Request body too large' };
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
     return { status: 415, message: 'Unsupported body encoding' };
+  if (isDatabaseUnavailable(exception))
+    return { status: 503, message: 'The database is unavailable; retry shortly' };
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500)
     return { status, message: e.message ?? 'Bad request' };
@@ -79,6 +81,38 @@ function rejectedByDatabase(exception: unknown): ErrorDescription | null {
   return { status: 400, message: `A value in the request cannot be stored: ${String(text ?? code)}` };
 }
 
+/**
+ * Postgres unreachable or too slow (connect timeout, client query timeout, statement timeout, a
+ * connection that died): a 503 with Retry-After, not a fault of the request.
+ */
+export function isDatabaseUnavailable(exception: unknown): boolean {
+  const e = exception as {
+    message?: unknown;
+    code?: unknown;
+    driverError?: { code?: unknown; message?: unknown };
+  };
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  const message = String(e?.driverError?.message ?? e?.message ?? '');
+  if (
+    [
+      '57014',
+      '57P01',
+      '57P03',
+      '08000',
+      '08001',
+      '08003',
+      '08006',
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+    ].includes(code)
+  )
+    return true;
+  return /timeout exceeded when trying to connect|Query read timeout|Connection terminated|Connection refused|connect ECONNREFUSED/i.test(
+    message,
+  );
+}
+
 /** Native/Agentok routes: Nest's `{statusCode, message, error}`. */
 @Catch()
 export class NativeExceptionFilter implements ExceptionFilter {
@@ -88,6 +122,7 @@ export class NativeExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
     const { status, message, details } = describeError(exception, this.logger);
+    if (status === 503) response.setHeader('Retry-After', '5');
     response.status(status).json({
       statusCode: status,
       message,

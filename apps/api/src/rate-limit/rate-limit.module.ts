@@ -14,8 +14,17 @@ const REDIS = Symbol('THROTTLE_REDIS');
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null,
+      useFactory: (config: AppConfig) => {
+        if (!config.redisUrl) return null;
+        // No offline queue: while Redis is down a command fails at once (memory fallback), never waits.
+        const redis = new Redis(config.redisUrl, {
+          lazyConnect: false,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+        });
+        redis.on('error', () => undefined); // reconnects on its own; the storage falls back meanwhile
+        return redis;
+      },
     },
   ],
   exports: [REDIS],

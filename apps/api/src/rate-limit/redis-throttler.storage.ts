@@ -1,4 +1,4 @@
-import type { ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerStorageService, type ThrottlerStorage } from '@nestjs/throttler';
 import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type Redis from 'ioredis';
 
@@ -9,12 +9,34 @@ import type Redis from 'ioredis';
  * Node 20 without pulling another client, so this stays a few lines over ioredis.
  */
 export class RedisThrottlerStorage implements ThrottlerStorage {
+  /**
+   * Redis down: counting goes on in this process's memory (each instance then limits on its own)
+   * rather than failing every request; Redis is used again as soon as it answers.
+   */
+  private readonly fallback = new ThrottlerStorageService();
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'conclave:throttle',
   ) {}
 
   async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
+    if (this.redis.status !== 'ready')
+      return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
+    try {
+      return await this.incrementInRedis(key, ttl, limit, blockDuration, throttlerName);
+    } catch {
+      return this.fallback.increment(key, ttl, limit, blockDuration, throttlerName);
+    }
+  }
+
+  private async incrementInRedis(
     key: string,
     ttl: number,
     limit: number,

@@ -26,6 +26,8 @@ export class AsyntaiExceptionFilter implements ExceptionFilter {
     if (status === 429 && response.getHeader('Retry-After') !== undefined)
       error = `Too many requests: retry after ${response.getHeader('Retry-After')} seconds`;
     if (status >= 500 && status !== 503 && status !== 504) error = 'Internal server error; retry shortly';
+    if (status === 503 && response.getHeader('Retry-After') === undefined)
+      response.setHeader('Retry-After', '5');
     response.status(status).json(asyntaiError(error));
   }
 }
