@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
   /** A streamed model reply that sends nothing for this long fails (a slow-drip server holds a slot otherwise). */
   LLM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** A run taken over this many times (its executing process died or stalled each time) is failed. */
+  MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   TOOL_MAX_CALLS_PER_REPLY: z.coerce.number().int().min(1).max(1000).default(16),
   TOOL_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_048_576),
@@ -178,6 +180,7 @@ export interface AppConfig {
     /** `SECRETS_ENCRYPTION_KEY` (hex or base64 of 32 bytes) for the account secret store; null: none set. */
     encryptionKey: string | null;
   };
+  maxAttempts: number;
   /** HTTP tools: calls per model reply, calls in flight per reply, response body cap. */
   tools: { maxCallsPerReply: number; concurrency: number; maxResponseBytes: number };
   seedDemo: boolean;
@@ -277,6 +280,7 @@ export function loadConfig(
       idleTimeoutMs: e.LLM_IDLE_TIMEOUT_MS,
     },
     secrets: { operator: operatorSecrets(env), encryptionKey: e.SECRETS_ENCRYPTION_KEY ?? null },
+    maxAttempts: e.MAX_ATTEMPTS,
     tools: {
       maxCallsPerReply: e.TOOL_MAX_CALLS_PER_REPLY,
       concurrency: e.TOOL_CONCURRENCY,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileRulePattern, compileUserPattern, userPatternError } from './user-pattern';
 
 /**
  * The flow spec: a team of agents and how they talk. Validated with zod; the same schema is published
@@ -53,10 +54,25 @@ export const ScriptedLlm = strictObject({
   /** Used in order; the last one repeats. */
   replies: z.array(ScriptedReply).default([]),
   /** First rule whose regex matches the last message wins over `replies`. */
-  rules: z.array(strictObject({ match: z.string().min(1), reply: ScriptedReply })).default([]),
+  rules: z
+    .array(
+      strictObject({
+        match: z
+          .string()
+          .min(1)
+          .superRefine((match, ctx) => {
+            const error = userPatternError(() => compileRulePattern(match));
+            if (error) ctx.addIssue({ code: 'custom', message: error });
+          }),
+        reply: ScriptedReply,
+      }),
+    )
+    .max(100)
+    .default([]),
   /** Answer with the last message's content. */
   echo: z.boolean().default(false),
-  delay_ms: z.number().int().min(0).max(600_000).default(0),
+  /** At most 10 s: a scripted delay holds an execution slot (issue 10: one tenant must not starve the rest). */
+  delay_ms: z.number().int().min(0).max(10_000).default(0),
   stream: z.boolean().default(false),
 });
 
@@ -139,8 +155,13 @@ export type OllamaLlmSpec = z.infer<typeof OllamaLlm>;
 
 export const TerminationMatch = strictObject({
   type: z.enum(['exact', 'contains', 'regex']),
-  value: z.string().min(1),
+  value: z.string().min(1).max(10_000),
   case_sensitive: z.boolean().default(true),
+}).superRefine((m, ctx) => {
+  // Checked at save: a regex must run in RE2 (linear time), see user-pattern.ts.
+  if (m.type !== 'regex') return;
+  const error = userPatternError(() => compileUserPattern(m.value, { caseInsensitive: !m.case_sensitive }));
+  if (error) ctx.addIssue({ code: 'custom', path: ['value'], message: error });
 });
 export type TerminationMatch = z.infer<typeof TerminationMatch>;
 

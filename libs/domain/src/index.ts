@@ -7,3 +7,4 @@ export * from './message';
 export * from './ids';
 export * from './limits';
 export * from './scope';
+export * from './user-pattern';

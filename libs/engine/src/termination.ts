@@ -1,4 +1,4 @@
-import type { TerminationMatch } from '@conclave/domain';
+import { compileUserPattern, type TerminationMatch } from '@conclave/domain';
 
 /** AG2 default `is_termination_msg`: the content is exactly `TERMINATE` (no trimming). */
 export const DEFAULT_TERMINATION: TerminationMatch = {
@@ -22,8 +22,8 @@ export function isTerminationMessage(
       return fold(text).includes(fold(match.value));
     case 'regex':
       try {
-        // Python's re.search: a match anywhere in the content.
-        return new RegExp(match.value, caseSensitive ? '' : 'i').test(text);
+        // Python's re.search: a match anywhere in the content. RE2: linear time (user-pattern.ts).
+        return compileUserPattern(match.value, { caseInsensitive: !caseSensitive }).test(text);
       } catch {
         return false;
       }

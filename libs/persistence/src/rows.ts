@@ -85,6 +85,8 @@ export interface RunRow {
   state: Record<string, unknown> | null;
   step: number;
   attempt: number;
+  /** Claims that took the run over from a process whose lease expired (see MAX_ATTEMPTS). */
+  takeovers: number;
   lease_owner: string | null;
   lease_until: Date | null;
   cancel_requested: boolean;

@@ -32,6 +32,7 @@ export function createRunExecutor(
     toolFetch: createEgress({ ...config.egress, maxResponseBytes: config.tools.maxResponseBytes }).fetch,
     toolLimits: { maxCallsPerReply: config.tools.maxCallsPerReply, concurrency: config.tools.concurrency },
     credits: { rule: config.credits.rule, perUnit: config.credits.perUnit },
+    maxAttempts: config.maxAttempts,
     ...options,
   });
 }

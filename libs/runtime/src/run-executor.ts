@@ -45,6 +45,8 @@ export interface RunExecutorOptions {
   /** The egress policy's fetch for HTTP tools (unset → global fetch, unit tests only). */
   toolFetch?: typeof fetch;
   toolLimits?: HttpToolLimits;
+  /** Takeovers (claims after another process's lease expired) before the run is failed. */
+  maxAttempts?: number;
   log?: (message: string) => void;
   /** Called after each committed step: lets tests and metrics observe progress. */
   onStep?: (runId: string) => void;
@@ -89,6 +91,8 @@ export function runEndReport(
 export type ExecutionResult = 'waiting' | 'ended' | 'skipped' | 'lost' | 'released';
 
 class CancelledError extends Error {}
+
+const DEFAULT_MAX_ATTEMPTS = 5;
 
 /**
  * Executes one segment of a run: from the persisted state (or the start) until the engine asks a
@@ -150,6 +154,8 @@ export class RunExecutor {
     heartbeat.unref();
     const ctx: StepContext = { run: claimed, step: claimed.step, signal: controller.signal };
     try {
+      if (claimed.takeovers > (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS))
+        return await this.abandon(ctx);
       return await this.drive(ctx);
     } catch (err) {
       return await this.handleFailure(ctx, err);
@@ -358,6 +364,23 @@ export class RunExecutor {
     this.options.onRunEnd?.(runEndReport(ctx.run, end, ctx.accountId ?? ctx.run.account_id));
     this.publish(ctx, finished.events);
     if (finished.promoted) this.options.onQueued?.(finished.promoted);
+  }
+
+  /**
+   * A run whose lease keeps expiring (it crashed or stalled every process that executed it) is failed
+   * rather than handed on for ever: one poison run must not take the workers down one by one.
+   */
+  private async abandon(ctx: StepContext): Promise<ExecutionResult> {
+    const [chat] = await this.db.query<{ account_id: string }>(`SELECT account_id FROM chats WHERE id = $1`, [
+      ctx.run.chat_id,
+    ]);
+    ctx.accountId = chat?.account_id;
+    const error =
+      `run abandoned: it was taken over ${ctx.run.takeovers} times after the process executing it ` +
+      `stopped answering (MAX_ATTEMPTS=${this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS})`;
+    this.log(`run ${ctx.run.id}: ${error}`);
+    await this.end(ctx, { status: 'failed', reason: 'error', error });
+    return 'ended';
   }
 
   private async release(ctx: StepContext): Promise<ExecutionResult> {

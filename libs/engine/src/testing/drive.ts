@@ -1,3 +1,4 @@
+import { compileRulePattern } from '@conclave/domain';
 import type {
   FlowSpec,
   InputRequest,
@@ -151,7 +152,7 @@ export function scriptedModel(): (request: ModelRequest) => ModelReply {
     if (llm.provider !== 'scripted')
       throw new Error(`scriptedModel: ${request.agent} has a ${llm.provider} llm`);
     const last = [...request.messages].reverse().find((m) => m.role !== 'system')?.content ?? '';
-    const rule = (llm.rules ?? []).find((r) => new RegExp(r.match).test(last));
+    const rule = (llm.rules ?? []).find((r) => compileRulePattern(r.match).test(last));
     if (rule) return toReply(rule.reply);
     if (llm.echo) return { content: last };
     const replies = llm.replies ?? [];

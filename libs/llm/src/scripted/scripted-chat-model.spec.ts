@@ -188,11 +188,22 @@ describe('scripted provider', () => {
     expect(isAbortError(err)).toBe(true);
   });
 
-  it('fails without retrying on an invalid rule regex', async () => {
-    const bad = { provider: 'scripted', rules: [{ match: '(unclosed', reply: 'x' }] };
-    await expect(invoker.invoke(request(bad, [user('hi')]))).rejects.toThrow(
+  it('fails without retrying on an invalid rule regex (one stored before save-time checks)', async () => {
+    const bad = ScriptedLlm.parse({ provider: 'scripted' });
+    bad.rules = [{ match: '(unclosed', reply: 'x' }];
+    const call = {
+      agent: 'assistant',
+      llm: bad,
+      messages: [user('hi')],
+      tools: [],
+      purpose: 'reply' as const,
+    };
+    await expect(invoker.invoke(call)).rejects.toThrow(
       'scripted provider failed after 1 attempt: scripted rule "(unclosed" is not a valid regular expression',
     );
+    expect(
+      ScriptedLlm.safeParse({ provider: 'scripted', rules: [{ match: '(unclosed', reply: 'x' }] }).success,
+    ).toBe(false);
   });
 });
 

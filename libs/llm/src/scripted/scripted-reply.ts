@@ -1,4 +1,9 @@
-import type { ScriptedLlmSpec, ScriptedReply } from '@conclave/domain';
+import {
+  compileRulePattern,
+  type ScriptedLlmSpec,
+  type ScriptedReply,
+  type UserPattern,
+} from '@conclave/domain';
 
 /** The bits of a prompt message the script looks at. */
 export interface ScriptedPromptMessage {
@@ -40,10 +45,10 @@ export function chooseScriptedAnswer(
 }
 
 /** `match` is a plain pattern, or `/pattern/flags` for flags such as `i`. */
-export function parseRulePattern(match: string): RegExp {
-  const literal = /^\/(.+)\/([a-z]*)$/s.exec(match);
+export function parseRulePattern(match: string): UserPattern {
   try {
-    return literal ? new RegExp(literal[1], literal[2]) : new RegExp(match);
+    // RE2 (linear time): a tenant's rule must not be able to stall the process.
+    return compileRulePattern(match);
   } catch {
     throw new Error(`scripted rule ${JSON.stringify(match)} is not a valid regular expression`);
   }

@@ -2,6 +2,7 @@ import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { CreditsUsage1764100000000 } from './1764100000000-credits-usage';
 import { CommitStepFunction1764200000000 } from './1764200000000-commit-step-function';
 import { AccountSecrets1765100000000 } from './1765100000000-account-secrets';
+import { RunTakeovers1765100000001 } from './1765100000001-run-takeovers';
 import { OperatorClaims1765400000000 } from './1765400000000-operator-claims';
 import { Knowledge1765500000000 } from './1765500000000-knowledge';
 import { Webhooks1765600000000 } from './1765600000000-webhooks';
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   CreditsUsage1764100000000,
   CommitStepFunction1764200000000,
   AccountSecrets1765100000000,
+  RunTakeovers1765100000001,
   OperatorClaims1765400000000,
   Knowledge1765500000000,
   Webhooks1765600000000,

@@ -241,7 +241,8 @@ export class RunsRepository {
   async claim(runId: string, owner: string, leaseMs: number): Promise<RunRow | null> {
     const [run] = await this.db.query<RunRow>(
       `UPDATE runs SET status = 'running', lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond',
-         attempt = attempt + 1, started_at = coalesce(started_at, now())
+         attempt = attempt + 1, started_at = coalesce(started_at, now()),
+         takeovers = takeovers + CASE WHEN status = 'running' AND lease_owner IS DISTINCT FROM $2 THEN 1 ELSE 0 END
        WHERE id = $1 AND status IN ('queued','running') AND NOT cancel_requested
          AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
        RETURNING *`,
