@@ -14,7 +14,7 @@ describe('regexes and claim attempts', () => {
   });
   afterAll(() => t?.close());
 
-  const autoUser = (termination?: Record<string, unknown>) => ({
+  const autoUser = (termination?: { type: 'exact' | 'contains' | 'regex'; value: string }) => ({
     name: 'user',
     type: 'user_proxy' as const,
     human_input_mode: 'NEVER' as const,
