@@ -53,7 +53,7 @@ describe('regexes and claim attempts', () => {
   });
 
   it('refuses at save a pattern RE2 cannot run, naming the field', async () => {
-    const flow = (termination: Record<string, unknown>, rule: string) => ({
+    const flow = (termination: { type: 'exact' | 'contains' | 'regex'; value: string }, rule: string) => ({
       name: 'bad regex',
       agents: [
         autoUser(termination),
