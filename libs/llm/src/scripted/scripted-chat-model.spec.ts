@@ -164,7 +164,7 @@ describe('scripted provider', () => {
   });
 
   it('waits delay_ms, and an abort stops the wait at once', async () => {
-    const delayed = { provider: 'scripted', replies: ['late'], delay_ms: 60_000 };
+    const delayed = { provider: 'scripted', replies: ['late'], delay_ms: 10_000 };
     const controller = new AbortController();
     const started = Date.now();
     const pending = invoker.invoke(request(delayed, [user('hi')]), { signal: controller.signal });
@@ -179,7 +179,7 @@ describe('scripted provider', () => {
     controller.abort();
     const err = await invoker
       .invoke(
-        request({ provider: 'scripted', replies: ['x'], delay_ms: 60_000, stream: true }, [user('hi')]),
+        request({ provider: 'scripted', replies: ['x'], delay_ms: 10_000, stream: true }, [user('hi')]),
         {
           signal: controller.signal,
         },
