@@ -141,7 +141,7 @@ describe('terminal chat', () => {
         {
           name: 'billing',
           type: 'assistant',
-          llm: { provider: 'scripted', replies: ['late'], delay_ms: 60_000 },
+          llm: { provider: 'scripted', replies: ['late'], delay_ms: 10_000 },
         },
       ],
       chat: { type: 'two_agent', initiator: 'customer', recipient: 'billing' },
