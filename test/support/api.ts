@@ -50,6 +50,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       SEED_DEMO: 'false',
       // Load tests send thousands of requests with one key; the rate-limit test lowers this itself.
       RATE_LIMIT_PER_MINUTE: '1000000',
+      // Every test client is 127.0.0.1: tests of refused keys must not lock the others out.
+      AUTH_FAILURES_PER_MINUTE: '1000000',
       ...env,
     },
     /listening on/,

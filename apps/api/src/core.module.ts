@@ -65,7 +65,8 @@ export class CoreModule {
       ...repositories,
       {
         provide: ApiKeyAuthenticator,
-        useFactory: (accounts: AccountsRepository) => new ApiKeyAuthenticator(accounts),
+        useFactory: (accounts: AccountsRepository) =>
+          new ApiKeyAuthenticator(accounts, core.config.authFailuresPerMinute),
         inject: [AccountsRepository],
       },
       ApiKeyGuard,

@@ -1,11 +1,20 @@
 import { scopeOf } from '@conclave/domain';
 import { AccountsRepository } from '@conclave/persistence';
 import { hashApiKey } from './api-key';
+import { FailedAuthLimiter } from './failed-auth-limiter';
 import type { Principal } from './principal';
 
 /** Resolves a presented secret to a principal; null for unknown or revoked keys. */
 export class ApiKeyAuthenticator {
-  constructor(private readonly accounts: AccountsRepository) {}
+  /** Failed attempts per client IP (AUTH_FAILURES_PER_MINUTE), shared by HTTP and socket.io. */
+  readonly failures: FailedAuthLimiter;
+
+  constructor(
+    private readonly accounts: AccountsRepository,
+    failuresPerMinute = 30,
+  ) {
+    this.failures = new FailedAuthLimiter(failuresPerMinute);
+  }
 
   async authenticate(secret: string | null): Promise<Principal | null> {
     if (!secret || secret.length > 256) return null;

@@ -4,3 +4,4 @@ export * from './api-key.guard';
 export * from './current-principal.decorator';
 export * from './principal';
 export * from './manages-account';
+export * from './failed-auth-limiter';

@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   /** Unset → JSON lines when stdout is not a terminal, the pretty format when it is. */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Failed authentications per client IP and minute before 429. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   CREDITS_RULE: z.enum(['per_message', 'per_1k_tokens']).default('per_message'),
   CREDITS_PER_UNIT: z.coerce.number().int().min(0).max(1_000_000).default(1),
   DEFAULT_CREDITS: z.coerce.number().int().min(0).default(10_000),
@@ -187,6 +189,7 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   logFormat: 'json' | 'pretty' | 'auto';
   rateLimitPerMinute: number;
+  authFailuresPerMinute: number;
   credits: { rule: 'per_message' | 'per_1k_tokens'; perUnit: number; defaultBalance: number };
   /** Monthly message limit per plan (Asyntai's plans by default); unknown plans get `free`'s. */
   planLimits: Record<string, number>;
@@ -290,6 +293,7 @@ export function loadConfig(
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? 'auto',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     credits: { rule: e.CREDITS_RULE, perUnit: e.CREDITS_PER_UNIT, defaultBalance: e.DEFAULT_CREDITS },
     planLimits: { ...DEFAULT_PLAN_LIMITS, ...parsePlanLimits(e.PLAN_MESSAGE_LIMITS) },
     egress: {

@@ -162,9 +162,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const fromAuth =
       typeof auth?.apiKey === 'string' ? auth.apiKey : typeof auth?.token === 'string' ? auth.token : null;
     const secret = fromAuth?.trim() || extractApiKey(socket.handshake.headers);
-    if (!secret) return new Error('Missing API key: connect with auth {apiKey} or an X-API-Key header');
+    const ip = socket.handshake.address || 'unknown';
+    if (this.authenticator.failures.retryAfter(ip) > 0)
+      return new Error('Too many failed authentications from this address: retry later');
+    if (!secret) {
+      this.authenticator.failures.failed(ip);
+      return new Error('Missing API key: connect with auth {apiKey} or an X-API-Key header');
+    }
     const principal = await this.authenticator.authenticate(secret);
-    if (!principal) return new Error('Invalid or revoked API key');
+    if (!principal) {
+      this.authenticator.failures.failed(ip);
+      return new Error('Invalid or revoked API key');
+    }
     // The account's socket cap, and revocation: deleting the key disconnects this socket at once.
     let untrack: () => void;
     try {
