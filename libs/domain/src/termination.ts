@@ -10,6 +10,8 @@ export const TERMINATION_REASONS = [
   'cancelled',
   'input_timeout',
   'insufficient_credits',
+  'max_run_seconds',
+  'max_run_messages',
   'error',
 ] as const;
 export type TerminationReason = (typeof TERMINATION_REASONS)[number];

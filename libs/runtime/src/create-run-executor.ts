@@ -33,6 +33,7 @@ export function createRunExecutor(
     toolLimits: { maxCallsPerReply: config.tools.maxCallsPerReply, concurrency: config.tools.concurrency },
     credits: { rule: config.credits.rule, perUnit: config.credits.perUnit },
     maxAttempts: config.maxAttempts,
+    budget: config.runBudget,
     ...options,
   });
 }

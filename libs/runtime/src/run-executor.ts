@@ -33,6 +33,7 @@ import {
 import { type EventBus, toEnvelope } from '@conclave/realtime';
 import { type SecretResolver, SecretRefusedError } from '@conclave/secrets';
 import { type HttpToolLimits, HttpToolRunner } from './http-tool-runner';
+import { type BudgetReason, budgetExceeded, msLeft, type RunBudget, type RunUsage } from './run-budget';
 
 export interface RunExecutorOptions {
   leaseMs: number;
@@ -47,6 +48,8 @@ export interface RunExecutorOptions {
   toolLimits?: HttpToolLimits;
   /** Takeovers (claims after another process's lease expired) before the run is failed. */
   maxAttempts?: number;
+  /** Wall-clock seconds and messages a run may use (unset → 900 s, 500 messages). */
+  budget?: RunBudget;
   log?: (message: string) => void;
   /** Called after each committed step: lets tests and metrics observe progress. */
   onStep?: (runId: string) => void;
@@ -92,7 +95,15 @@ export type ExecutionResult = 'waiting' | 'ended' | 'skipped' | 'lost' | 'releas
 
 class CancelledError extends Error {}
 
+/** The run's wall-clock budget ran out while a step was in flight. */
+class BudgetExceededError extends Error {
+  constructor(readonly reason: BudgetReason) {
+    super(reason);
+  }
+}
+
 const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_BUDGET: RunBudget = { maxSeconds: 900, maxMessages: 500 };
 
 /**
  * Executes one segment of a run: from the persisted state (or the start) until the engine asks a
@@ -152,14 +163,33 @@ export class RunExecutor {
       Math.max(200, this.options.leaseMs / 3),
     );
     heartbeat.unref();
-    const ctx: StepContext = { run: claimed, step: claimed.step, signal: controller.signal };
+    // The wall-clock budget counts from the run's persisted start, so a resumed run keeps counting;
+    // a step still in flight at the deadline (a slow model call, a tool) is aborted.
+    const startedAt = claimed.started_at ?? new Date();
+    const deadline = setTimeout(
+      () => controller.abort(new BudgetExceededError('max_run_seconds')),
+      msLeft(this.budget, startedAt, new Date()),
+    );
+    deadline.unref();
+    const ctx: StepContext = {
+      run: claimed,
+      step: claimed.step,
+      signal: controller.signal,
+      usage: { startedAt, messages: 0 },
+    };
     try {
       if (claimed.takeovers > (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS))
         return await this.abandon(ctx);
+      const [written] = await this.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM messages WHERE run_id = $1`,
+        [runId],
+      );
+      ctx.usage.messages = written?.n ?? 0;
       return await this.drive(ctx);
     } catch (err) {
       return await this.handleFailure(ctx, err);
     } finally {
+      clearTimeout(deadline);
       clearInterval(heartbeat);
       this.inFlight.delete(runId);
     }
@@ -222,6 +252,8 @@ export class RunExecutor {
     for (;;) {
       this.throwIfAborted(ctx);
       if (this.draining) return this.release(ctx);
+      const spent = this.overBudget(ctx);
+      if (spent) return this.endOverBudget(ctx, spent, state);
       const step = this.engine.next(flow, state, transcript);
       switch (step.type) {
         case 'call_model': {
@@ -238,6 +270,8 @@ export class RunExecutor {
           });
           this.throwIfAborted(ctx);
           const advance = this.apply(flow, state, transcript, { type: 'model_reply', reply });
+          const over = this.overBudget(ctx, advance.messages.length);
+          if (over) return this.endOverBudget(ctx, over, state);
           if (sources) withSourcesMeta(advance, step.request.agent, toSourceRefs(sources.hits));
           state = await this.commit(
             ctx,
@@ -254,11 +288,10 @@ export class RunExecutor {
             secret: (name, url) => this.options.secrets.resolve(ctx.accountId!, name, url),
           });
           this.throwIfAborted(ctx);
-          state = await this.commit(
-            ctx,
-            transcript,
-            this.apply(flow, state, transcript, { type: 'tool_results', results }),
-          );
+          const advance = this.apply(flow, state, transcript, { type: 'tool_results', results });
+          const over = this.overBudget(ctx, advance.messages.length);
+          if (over) return this.endOverBudget(ctx, over, state);
+          state = await this.commit(ctx, transcript, advance);
           break;
         }
         case 'ask_human': {
@@ -346,6 +379,7 @@ export class RunExecutor {
           : undefined,
     });
     ctx.step += 1;
+    ctx.usage.messages += advance.messages.length;
     transcript.push(...advance.messages);
     this.publish(ctx, committed.events);
     this.options.onStep?.(ctx.run.id);
@@ -364,6 +398,28 @@ export class RunExecutor {
     this.options.onRunEnd?.(runEndReport(ctx.run, end, ctx.accountId ?? ctx.run.account_id));
     this.publish(ctx, finished.events);
     if (finished.promoted) this.options.onQueued?.(finished.promoted);
+  }
+
+  private get budget(): RunBudget {
+    return this.options.budget ?? DEFAULT_BUDGET;
+  }
+
+  /** Which run budget (if any) is spent, counting `adding` messages about to be written. */
+  private overBudget(ctx: StepContext, adding = 0): BudgetReason | null {
+    return budgetExceeded(this.budget, ctx.usage, new Date(), adding);
+  }
+
+  /**
+   * A run past its budget ends like one past max_turns (completed, chat `completed`), at its last
+   * committed step: the step that would exceed the budget is dropped, never half-written.
+   */
+  private async endOverBudget(
+    ctx: StepContext,
+    reason: BudgetReason,
+    state?: EngineState,
+  ): Promise<ExecutionResult> {
+    await this.end(ctx, { status: 'completed', reason, summary: null }, state);
+    return 'ended';
   }
 
   /**
@@ -399,6 +455,10 @@ export class RunExecutor {
       return 'ended';
     }
     const reason = ctx.signal.reason;
+    if (reason instanceof BudgetExceededError) {
+      await this.endOverBudget(ctx, reason.reason).catch((e) => this.log(e));
+      return 'ended';
+    }
     if (
       reason instanceof CancelledError ||
       (ctx.signal.aborted && (await this.cancelRequested(ctx.run.id)))
@@ -474,6 +534,8 @@ interface StepContext {
   run: RunRow;
   step: number;
   signal: AbortSignal;
+  /** What the run has used of its budget (messages counted as they commit). */
+  usage: RunUsage;
   accountId?: string;
   /** The chat's agent resource's default knowledge base (id or name), if any. */
   defaultBase?: string | null;

@@ -1,0 +1,71 @@
+import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
+import { startTestApi, waitFor, type TestAccount, type TestApi } from './support/api';
+
+/**
+ * Issue 10 item 7 (budgets): whatever max_turns a flow asks for, a run ends within the operator's
+ * MAX_RUN_MESSAGES and MAX_RUN_SECONDS, `completed` with its own termination reason.
+ */
+
+/** Two scripted agents answering each other for (nearly) ever. */
+function pingPong(delayMs: number): FlowSpecInput {
+  return {
+    name: 'ping-pong',
+    agents: [
+      {
+        name: 'alice',
+        type: 'assistant',
+        llm: { provider: 'scripted', replies: ['ping'], delay_ms: delayMs },
+      },
+      { name: 'bob', type: 'assistant', llm: { provider: 'scripted', replies: ['pong'], delay_ms: delayMs } },
+    ],
+    chat: { type: 'two_agent', initiator: 'alice', recipient: 'bob', max_turns: 1000 },
+  } as FlowSpecInput;
+}
+
+async function runToEnd(a: TestAccount, flowId: string) {
+  const created = await a.request('POST', '/chats', { name: 'budget', from_type: 'flow', from_flow: flowId });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  const sent = await a.request('POST', `/chats/${id}/messages`, { message: 'start' });
+  expect(sent.status).toBeLessThan(300);
+  const chat = await waitFor(async () => {
+    const c = (await a.request('GET', `/chats/${id}`)).body;
+    return c.status === 'running' ? null : c;
+  }, 60_000);
+  const messages = (await a.request('GET', `/chats/${id}/messages?limit=1000`)).body;
+  return { chat, messages };
+}
+
+describe('run budgets: MAX_RUN_MESSAGES', () => {
+  let t: TestApi;
+  let a: TestAccount;
+  beforeAll(async () => {
+    t = await startTestApi({ MAX_RUN_MESSAGES: '5' });
+    a = await t.account();
+  });
+  afterAll(() => t?.close());
+
+  it('ends a ping-pong with max_turns 1000 at 5 messages with max_run_messages', async () => {
+    const { chat, messages } = await runToEnd(a, await a.createFlow(pingPong(0)));
+    expect(chat).toMatchObject({ status: 'completed', termination_reason: 'max_run_messages' });
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('run budgets: MAX_RUN_SECONDS', () => {
+  let t: TestApi;
+  let a: TestAccount;
+  beforeAll(async () => {
+    t = await startTestApi({ MAX_RUN_SECONDS: '1' });
+    a = await t.account();
+  });
+  afterAll(() => t?.close());
+
+  it('ends a slow ping-pong after a second with max_run_seconds, keeping what was written', async () => {
+    const { chat, messages } = await runToEnd(a, await a.createFlow(pingPong(300)));
+    expect(chat).toMatchObject({ status: 'completed', termination_reason: 'max_run_seconds' });
+    expect(messages.length).toBeGreaterThanOrEqual(1);
+    expect(messages.length).toBeLessThan(1000);
+  });
+});
