@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { startTestApi, twoAgentFlow, waitFor, type TestAccount, type TestApi } from './support/api';
-import { freePort } from './support/processes';
+import { API_MAIN, freePort, startProcess } from './support/processes';
 
 /**
  * Redis going away in queue mode: REST keeps answering (the rate limiter counts in memory), /health
@@ -81,5 +81,25 @@ describe('outages: Redis down in queue mode', () => {
       30_000,
     );
     expect((await a.request('GET', `/chats/${created.body.id}`)).status).toBe(200);
+  });
+
+  it('Redis unreachable at start-up: a clear error and exit within 10 s', async () => {
+    const closedPort = await freePort();
+    const failure = await startProcess(
+      API_MAIN,
+      {
+        DATABASE_URL: t.databaseUrl,
+        REDIS_URL: `redis://127.0.0.1:${closedPort}`,
+        PORT: String(await freePort()),
+        SEED_DEMO: 'false',
+      },
+      /listening on/,
+      10_000, // the requirement: exit within 10 s (else this rejects with "not ready")
+    ).then(
+      () => null,
+      (err: Error) => err.message,
+    );
+    expect(failure).toMatch(/exited with 1/);
+    expect(failure).toMatch(/REDIS_URL\) is unreachable/);
   });
 });

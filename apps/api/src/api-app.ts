@@ -18,7 +18,7 @@ import {
   QueueIngestion,
   type IngestionDispatcher,
 } from '@conclave/knowledge';
-import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
+import { busChannel, checkRedis, createEventBus, type EventBus } from '@conclave/realtime';
 import {
   createRunExecutor,
   InProcessDispatcher,
@@ -63,6 +63,8 @@ export async function createApiApp(
   config: AppConfig & { databaseUrl: string },
   logger: PinoLogger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' }),
 ): Promise<ApiApp> {
+  // Redis unreachable at start-up: a clear error within seconds, not a silent hang.
+  if (config.redisUrl) await checkRedis(config.redisUrl);
   const db = new Database(config.databaseUrl, {
     applicationName: 'conclave-api',
     timeouts: config.databaseTimeouts,

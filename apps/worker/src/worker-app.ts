@@ -5,7 +5,7 @@ import { type AppConfig, ConfigError } from '@conclave/config';
 import { createLogger, logRunEnd, PinoNestLogger, type Logger as PinoLogger } from '@conclave/logging';
 import { Database } from '@conclave/persistence';
 import { createKnowledge, IngestionSweeper, IngestionWorker, QueueIngestion } from '@conclave/knowledge';
-import { busChannel, createEventBus, type EventBus } from '@conclave/realtime';
+import { busChannel, checkRedis, createEventBus, type EventBus } from '@conclave/realtime';
 import {
   createRunExecutor,
   QueueDispatcher,
@@ -44,6 +44,7 @@ export async function createWorkerApp(
   if (!config.redisUrl || !config.databaseUrl)
     throw new ConfigError('The worker needs REDIS_URL and DATABASE_URL (queue mode, see docs/queue-mode.md)');
   const log = new Logger('Worker');
+  await checkRedis(config.redisUrl); // unreachable: a clear error within seconds, not a silent hang
   const db = new Database(config.databaseUrl, {
     applicationName: 'conclave-worker',
     // A run holds a connection only while a statement runs (model calls hold none): a quarter of
