@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   /** Run budgets: a run ends (`max_run_seconds` / `max_run_messages`) past this wall-clock or message count. */
   MAX_RUN_SECONDS: z.coerce.number().int().min(1).max(604_800).default(900),
   MAX_RUN_MESSAGES: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Runs of one account executing at once across all processes; the excess waits its turn, queued. */
+  MAX_RUNS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(8),
   TOOL_MAX_CALLS_PER_REPLY: z.coerce.number().int().min(1).max(1000).default(16),
   TOOL_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
   TOOL_MAX_RESPONSE_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_048_576),
@@ -188,6 +190,7 @@ export interface AppConfig {
   maxAttempts: number;
   /** Per-run budgets: wall-clock seconds since the run started, messages the run wrote. */
   runBudget: { maxSeconds: number; maxMessages: number };
+  maxRunsPerAccount: number;
   /** HTTP tools: calls per model reply, calls in flight per reply, response body cap. */
   tools: { maxCallsPerReply: number; concurrency: number; maxResponseBytes: number };
   seedDemo: boolean;
@@ -290,6 +293,7 @@ export function loadConfig(
     secrets: { operator: operatorSecrets(env), encryptionKey: e.SECRETS_ENCRYPTION_KEY ?? null },
     maxAttempts: e.MAX_ATTEMPTS,
     runBudget: { maxSeconds: e.MAX_RUN_SECONDS, maxMessages: e.MAX_RUN_MESSAGES },
+    maxRunsPerAccount: e.MAX_RUNS_PER_ACCOUNT,
     tools: {
       maxCallsPerReply: e.TOOL_MAX_CALLS_PER_REPLY,
       concurrency: e.TOOL_CONCURRENCY,

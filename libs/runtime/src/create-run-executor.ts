@@ -34,6 +34,7 @@ export function createRunExecutor(
     credits: { rule: config.credits.rule, perUnit: config.credits.perUnit },
     maxAttempts: config.maxAttempts,
     budget: config.runBudget,
+    maxRunsPerAccount: config.maxRunsPerAccount,
     ...options,
   });
 }

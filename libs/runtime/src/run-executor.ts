@@ -50,6 +50,8 @@ export interface RunExecutorOptions {
   maxAttempts?: number;
   /** Wall-clock seconds and messages a run may use (unset → 900 s, 500 messages). */
   budget?: RunBudget;
+  /** Runs of one account executing at once (all processes); the excess waits queued (unset → no cap). */
+  maxRunsPerAccount?: number;
   log?: (message: string) => void;
   /** Called after each committed step: lets tests and metrics observe progress. */
   onStep?: (runId: string) => void;
@@ -91,7 +93,8 @@ export function runEndReport(
   };
 }
 
-export type ExecutionResult = 'waiting' | 'ended' | 'skipped' | 'lost' | 'released';
+/** `deferred`: the run's account already has its cap of runs executing; the run stays queued. */
+export type ExecutionResult = 'waiting' | 'ended' | 'skipped' | 'lost' | 'released' | 'deferred';
 
 class CancelledError extends Error {}
 
@@ -154,8 +157,31 @@ export class RunExecutor {
 
   async execute(runId: string): Promise<ExecutionResult> {
     if (this.draining) return 'skipped';
-    const claimed = await this.runs.claim(runId, this.owner, this.options.leaseMs);
+    const cap = this.options.maxRunsPerAccount;
+    const claimed = cap
+      ? await this.runs.claimWithinCap(runId, this.owner, this.options.leaseMs, cap)
+      : await this.runs.claim(runId, this.owner, this.options.leaseMs);
+    if (claimed === 'deferred') return 'deferred';
     if (!claimed) return 'skipped';
+    const result = await this.executeClaimed(claimed);
+    // This run's execution slot is free: the account's next queued runs need not wait for the sweeper.
+    if (cap && result !== 'lost') await this.handOn(claimed.account_id, cap);
+    return result;
+  }
+
+  private async handOn(accountId: string, cap: number): Promise<void> {
+    if (!this.options.onQueued) return;
+    try {
+      for (const run of await this.runs.queuedOfAccount(accountId, cap)) this.options.onQueued(run);
+    } catch (err) {
+      this.log(
+        `handing on account ${accountId}'s queued runs failed (the sweeper will): ${(err as Error).message}`,
+      );
+    }
+  }
+
+  private async executeClaimed(claimed: RunRow): Promise<ExecutionResult> {
+    const runId = claimed.id;
     const controller = new AbortController();
     this.inFlight.set(runId, controller);
     const heartbeat = setInterval(

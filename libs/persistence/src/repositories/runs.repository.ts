@@ -71,6 +71,14 @@ export type RunEnd =
 
 const ACTIVE = `('queued','running','waiting')`;
 
+/** Takes (or renews) a run's lease: $1 run id, $2 owner, $3 lease in ms. */
+const CLAIM_SQL = `UPDATE runs SET status = 'running', lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond',
+   attempt = attempt + 1, started_at = coalesce(started_at, now()),
+   takeovers = takeovers + CASE WHEN status = 'running' AND lease_owner IS DISTINCT FROM $2 THEN 1 ELSE 0 END
+ WHERE id = $1 AND status IN ('queued','running') AND NOT cancel_requested
+   AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
+ RETURNING *`;
+
 export interface FinishArgs {
   runId: string;
   owner?: string;
@@ -239,16 +247,52 @@ export class RunsRepository {
 
   /** Takes (or renews) the lease of a run that is queued, or running with an expired lease. */
   async claim(runId: string, owner: string, leaseMs: number): Promise<RunRow | null> {
-    const [run] = await this.db.query<RunRow>(
-      `UPDATE runs SET status = 'running', lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond',
-         attempt = attempt + 1, started_at = coalesce(started_at, now()),
-         takeovers = takeovers + CASE WHEN status = 'running' AND lease_owner IS DISTINCT FROM $2 THEN 1 ELSE 0 END
-       WHERE id = $1 AND status IN ('queued','running') AND NOT cancel_requested
-         AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
-       RETURNING *`,
-      [runId, owner, leaseMs],
-    );
+    const [run] = await this.db.query<RunRow>(CLAIM_SQL, [runId, owner, leaseMs]);
     return run ?? null;
+  }
+
+  /**
+   * `claim` under a per-account cap on executing runs: a queued run whose account already has
+   * `maxPerAccount` runs executing is not taken but `deferred` — it stays queued (not failed) and is
+   * dispatched again when one of them ends or by the sweeper. The count and the claim happen under
+   * a per-account advisory lock, so concurrent claims (other processes) cannot both take the last slot.
+   * A run already running (a renewal or a takeover) is not counted against the cap.
+   */
+  async claimWithinCap(
+    runId: string,
+    owner: string,
+    leaseMs: number,
+    maxPerAccount: number,
+  ): Promise<RunRow | 'deferred' | null> {
+    return this.db.transaction(async (tx) => {
+      const [run] = await tx.query<Pick<RunRow, 'account_id' | 'status'>>(
+        `SELECT account_id, status FROM runs WHERE id = $1`,
+        [runId],
+      );
+      if (!run) return null;
+      if (run.status === 'queued') {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('run-cap:' || $1::text, 0))`, [
+          run.account_id,
+        ]);
+        const [executing] = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM runs WHERE account_id = $1 AND status = 'running' AND id <> $2`,
+          [run.account_id, runId],
+        );
+        if ((executing?.n ?? 0) >= maxPerAccount) return 'deferred';
+      }
+      const [claimed] = await tx.query<RunRow>(CLAIM_SQL, [runId, owner, leaseMs]);
+      return claimed ?? null;
+    });
+  }
+
+  /** The oldest queued runs of an account (to hand a freed execution slot on). */
+  async queuedOfAccount(accountId: string, limit: number): Promise<RunRow[]> {
+    return this.db.query<RunRow>(
+      `SELECT * FROM runs WHERE account_id = $1 AND status = 'queued'
+         AND (lease_until IS NULL OR lease_until < now())
+       ORDER BY created_at LIMIT $2`,
+      [accountId, limit],
+    );
   }
 
   /** Extends the lease; false when it was lost (expired and taken, or the run ended). */

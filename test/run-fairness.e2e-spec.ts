@@ -1,0 +1,69 @@
+import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
+import { startTestApi, waitFor, type TestAccount, type TestApi } from './support/api';
+
+/**
+ * Issue 10 item 7 (fairness): one account cannot hold every execution slot. With
+ * MAX_RUNS_PER_ACCOUNT=1 an account's second run waits its turn (queued, not failed) while another
+ * account's run is not held up.
+ */
+function slowPingPong(turns: number): FlowSpecInput {
+  return {
+    name: 'slow ping-pong',
+    agents: [
+      { name: 'alice', type: 'assistant', llm: { provider: 'scripted', replies: ['ping'], delay_ms: 300 } },
+      { name: 'bob', type: 'assistant', llm: { provider: 'scripted', replies: ['pong'], delay_ms: 300 } },
+    ],
+    chat: { type: 'two_agent', initiator: 'alice', recipient: 'bob', max_turns: turns },
+  } as FlowSpecInput;
+}
+
+describe('per-account cap on executing runs', () => {
+  let t: TestApi;
+  let a: TestAccount;
+  let b: TestAccount;
+
+  beforeAll(async () => {
+    t = await startTestApi({ MAX_RUNS_PER_ACCOUNT: '1', SWEEP_INTERVAL_MS: '300' });
+    a = await t.account();
+    b = await t.account();
+  });
+  afterAll(() => t?.close());
+
+  async function start(account: TestAccount, flowId: string): Promise<string> {
+    const chat = await account.request('POST', '/chats', { name: 'c', from_type: 'flow', from_flow: flowId });
+    expect(chat.status).toBe(201);
+    const sent = await account.request('POST', `/chats/${chat.body.id}/messages`, { message: 'go' });
+    expect(sent.status).toBeLessThan(300);
+    return chat.body.id;
+  }
+
+  async function finished(account: TestAccount, id: string) {
+    const chat = await waitFor(async () => {
+      const c = (await account.request('GET', `/chats/${id}`)).body;
+      return c.status === 'completed' || c.status === 'error' ? c : null;
+    }, 60_000);
+    const messages = (await account.request('GET', `/chats/${id}/messages?limit=1000`)).body as any[];
+    const times = messages.filter((m) => m.sender !== 'user').map((m) => Date.parse(m.created_at));
+    return { chat, first: Math.min(...times), last: Math.max(...times) };
+  }
+
+  it("runs one account's chats one after the other while another account's chat is not held up", async () => {
+    const flowA = await a.createFlow(slowPingPong(4));
+    const flowB = await b.createFlow(slowPingPong(4));
+    const first = await start(a, flowA);
+    const second = await start(a, flowA);
+    const other = await start(b, flowB);
+    const [one, two, three] = await Promise.all([
+      finished(a, first),
+      finished(a, second),
+      finished(b, other),
+    ]);
+    for (const r of [one, two, three])
+      expect(r.chat).toMatchObject({ status: 'completed', termination_reason: 'max_turns' });
+    // Account a's runs did not overlap: whichever ran second started after the other's last message.
+    const [earlier, later] = one.first <= two.first ? [one, two] : [two, one];
+    expect(later.first).toBeGreaterThanOrEqual(earlier.last);
+    // Account b's run overlapped account a's first one (it did not wait behind a's runs).
+    expect(three.first).toBeLessThan(earlier.last);
+  });
+});
