@@ -1,10 +1,12 @@
 import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
-import { startTestApi, waitFor, type TestAccount, type TestApi } from './support/api';
+import { startTestApi, waitFor, type TestAccount } from './support/api';
+import { startQueueMode } from './support/queue';
 
 /**
  * Issue 10 item 7 (fairness): one account cannot hold every execution slot. With
  * MAX_RUNS_PER_ACCOUNT=1 an account's second run waits its turn (queued, not failed) while another
- * account's run is not held up.
+ * account's run is not held up — in embedded mode, and in queue mode with two workers (the cap
+ * holds across processes).
  */
 function slowPingPong(turns: number): FlowSpecInput {
   return {
@@ -17,17 +19,36 @@ function slowPingPong(turns: number): FlowSpecInput {
   } as FlowSpecInput;
 }
 
-describe('per-account cap on executing runs', () => {
-  let t: TestApi;
+const env = { MAX_RUNS_PER_ACCOUNT: '1', SWEEP_INTERVAL_MS: '300' };
+
+describe.each([
+  [
+    'embedded',
+    async () => {
+      const api = await startTestApi(env);
+      return { api, close: () => api.close() };
+    },
+  ],
+  [
+    'queue mode, two workers',
+    async () => {
+      const q = await startQueueMode({ env });
+      await q.startWorker();
+      await q.startWorker();
+      return { api: q.api, close: () => q.close() };
+    },
+  ],
+])('per-account cap on executing runs (%s)', (_mode, startStack) => {
+  let stack: Awaited<ReturnType<typeof startStack>>;
   let a: TestAccount;
   let b: TestAccount;
 
   beforeAll(async () => {
-    t = await startTestApi({ MAX_RUNS_PER_ACCOUNT: '1', SWEEP_INTERVAL_MS: '300' });
-    a = await t.account();
-    b = await t.account();
+    stack = await startStack();
+    a = await stack.api.account();
+    b = await stack.api.account();
   });
-  afterAll(() => t?.close());
+  afterAll(() => stack?.close());
 
   async function start(account: TestAccount, flowId: string): Promise<string> {
     const chat = await account.request('POST', '/chats', { name: 'c', from_type: 'flow', from_flow: flowId });
