@@ -1,5 +1,5 @@
 import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
-import { startTestApi, waitFor, type TestAccount, type TestApi } from './support/api';
+import { startTestApi, twoAgentFlow, waitFor, type TestAccount, type TestApi } from './support/api';
 
 /**
  * Issue 10 item 7 (budgets): whatever max_turns a flow asks for, a run ends within the operator's
@@ -67,5 +67,18 @@ describe('run budgets: MAX_RUN_SECONDS', () => {
     expect(chat).toMatchObject({ status: 'completed', termination_reason: 'max_run_seconds' });
     expect(messages.length).toBeGreaterThanOrEqual(1);
     expect(messages.length).toBeLessThan(1000);
+  });
+
+  it('does not count the time a person takes to answer against the run', async () => {
+    const flowId = await a.createFlow(twoAgentFlow(['First answer.', 'Second answer.']));
+    const chat = (await a.request('POST', '/chats', { name: 'human', from_flow: flowId })).body;
+    const sent = await a.request('POST', `/chats/${chat.id}/messages?wait=true`, { message: 'Hello' });
+    expect(sent.body.chat.status).toBe('wait_for_human_input');
+    // The person takes longer than MAX_RUN_SECONDS (1 s) to answer; the run's clock starts afresh.
+    await new Promise((r) => setTimeout(r, 1_500));
+    const answered = await a.request('POST', `/chats/${chat.id}/input?wait=true`, { message: 'More' });
+    expect(answered.body.chat.status).toBe('wait_for_human_input');
+    const messages = (await a.request('GET', `/chats/${chat.id}/messages`)).body;
+    expect(messages.at(-1).content).toBe('Second answer.');
   });
 });

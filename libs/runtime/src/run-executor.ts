@@ -189,33 +189,28 @@ export class RunExecutor {
       Math.max(200, this.options.leaseMs / 3),
     );
     heartbeat.unref();
-    // The wall-clock budget counts from the run's persisted start, so a resumed run keeps counting;
-    // a step still in flight at the deadline (a slow model call, a tool) is aborted.
-    const startedAt = claimed.started_at ?? new Date();
-    const deadline = setTimeout(
-      () => controller.abort(new BudgetExceededError('max_run_seconds')),
-      msLeft(this.budget, startedAt, new Date()),
-    );
-    deadline.unref();
     const ctx: StepContext = {
       run: claimed,
       step: claimed.step,
       signal: controller.signal,
-      usage: { startedAt, messages: 0 },
+      usage: { startedAt: claimed.started_at ?? new Date(), messages: 0 },
     };
+    let deadline: NodeJS.Timeout | undefined;
     try {
       if (claimed.takeovers > (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS))
         return await this.abandon(ctx);
-      const [written] = await this.db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM messages WHERE run_id = $1`,
-        [runId],
+      ctx.usage = await this.usageSoFar(claimed);
+      // A step still in flight when the wall-clock budget runs out (a slow model call, a tool) is aborted.
+      deadline = setTimeout(
+        () => controller.abort(new BudgetExceededError('max_run_seconds')),
+        msLeft(this.budget, ctx.usage.startedAt, new Date()),
       );
-      ctx.usage.messages = written?.n ?? 0;
+      deadline.unref();
       return await this.drive(ctx);
     } catch (err) {
       return await this.handleFailure(ctx, err);
     } finally {
-      clearTimeout(deadline);
+      if (deadline) clearTimeout(deadline);
       clearInterval(heartbeat);
       this.inFlight.delete(runId);
     }
@@ -424,6 +419,26 @@ export class RunExecutor {
     this.options.onRunEnd?.(runEndReport(ctx.run, end, ctx.accountId ?? ctx.run.account_id));
     this.publish(ctx, finished.events);
     if (finished.promoted) this.options.onQueued?.(finished.promoted);
+  }
+
+  /**
+   * What the run has used of its budget, from Postgres so a run resumed by another process keeps
+   * counting: the messages it wrote, and its clock — from its start or, if a person answered it
+   * since, from the latest answer (time a person takes to answer is not the run's to spend).
+   */
+  private async usageSoFar(run: RunRow): Promise<RunUsage> {
+    const [row] = await this.db.query<{ messages: number; answered_at: Date | null }>(
+      `SELECT (SELECT count(*)::int FROM messages WHERE run_id = $1) AS messages,
+              (SELECT max(created_at) FROM events WHERE chat_id = $2 AND type = 'chat.status'
+                 AND data->>'run_id' = $1::text AND data->>'previous' = 'wait_for_human_input') AS answered_at`,
+      [run.id, run.chat_id],
+    );
+    const started = run.started_at ?? new Date();
+    const answered = row?.answered_at ? new Date(row.answered_at) : null;
+    return {
+      startedAt: answered && answered > started ? answered : started,
+      messages: row?.messages ?? 0,
+    };
   }
 
   private get budget(): RunBudget {
