@@ -1,5 +1,4 @@
-import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
-import { twoAgentFlow, waitFor, type TestAccount } from './support/api';
+import { pingPongFlow, twoAgentFlow, waitFor, type TestAccount } from './support/api';
 import { startQueueMode, type QueueModeEnv } from './support/queue';
 
 /**
@@ -8,20 +7,7 @@ import { startQueueMode, type QueueModeEnv } from './support/queue';
  */
 
 /** Two scripted agents with a slow model: long enough to act on mid-run. */
-function slowFlow(delayMs: number, turns = 50): FlowSpecInput {
-  return {
-    name: 'slow',
-    agents: [
-      {
-        name: 'alice',
-        type: 'assistant',
-        llm: { provider: 'scripted', replies: ['ping'], delay_ms: delayMs },
-      },
-      { name: 'bob', type: 'assistant', llm: { provider: 'scripted', replies: ['pong'], delay_ms: delayMs } },
-    ],
-    chat: { type: 'two_agent', initiator: 'alice', recipient: 'bob', max_turns: turns },
-  } as FlowSpecInput;
-}
+const slowFlow = pingPongFlow;
 
 describe('queue mode: cancel, multitask, idempotency, input timeout', () => {
   let q: QueueModeEnv;

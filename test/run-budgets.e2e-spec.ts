@@ -1,26 +1,16 @@
-import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
-import { startTestApi, twoAgentFlow, waitFor, type TestAccount, type TestApi } from './support/api';
+import {
+  pingPongFlow,
+  startTestApi,
+  twoAgentFlow,
+  waitFor,
+  type TestAccount,
+  type TestApi,
+} from './support/api';
 
 /**
  * Issue 10 item 7 (budgets): whatever max_turns a flow asks for, a run ends within the operator's
  * MAX_RUN_MESSAGES and MAX_RUN_SECONDS, `completed` with its own termination reason.
  */
-
-/** Two scripted agents answering each other for (nearly) ever. */
-function pingPong(delayMs: number): FlowSpecInput {
-  return {
-    name: 'ping-pong',
-    agents: [
-      {
-        name: 'alice',
-        type: 'assistant',
-        llm: { provider: 'scripted', replies: ['ping'], delay_ms: delayMs },
-      },
-      { name: 'bob', type: 'assistant', llm: { provider: 'scripted', replies: ['pong'], delay_ms: delayMs } },
-    ],
-    chat: { type: 'two_agent', initiator: 'alice', recipient: 'bob', max_turns: 1000 },
-  } as FlowSpecInput;
-}
 
 async function runToEnd(a: TestAccount, flowId: string) {
   const created = await a.request('POST', '/chats', { name: 'budget', from_type: 'flow', from_flow: flowId });
@@ -46,7 +36,7 @@ describe('run budgets: MAX_RUN_MESSAGES', () => {
   afterAll(() => t?.close());
 
   it('ends a ping-pong with max_turns 1000 at 5 messages with max_run_messages', async () => {
-    const { chat, messages } = await runToEnd(a, await a.createFlow(pingPong(0)));
+    const { chat, messages } = await runToEnd(a, await a.createFlow(pingPongFlow(0, 1000)));
     expect(chat).toMatchObject({ status: 'completed', termination_reason: 'max_run_messages' });
     expect(messages.length).toBeGreaterThan(1);
     expect(messages.length).toBeLessThanOrEqual(5);
@@ -63,7 +53,7 @@ describe('run budgets: MAX_RUN_SECONDS', () => {
   afterAll(() => t?.close());
 
   it('ends a slow ping-pong after a second with max_run_seconds, keeping what was written', async () => {
-    const { chat, messages } = await runToEnd(a, await a.createFlow(pingPong(300)));
+    const { chat, messages } = await runToEnd(a, await a.createFlow(pingPongFlow(300, 1000)));
     expect(chat).toMatchObject({ status: 'completed', termination_reason: 'max_run_seconds' });
     expect(messages.length).toBeGreaterThanOrEqual(1);
     expect(messages.length).toBeLessThan(1000);

@@ -1,5 +1,4 @@
-import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
-import { startTestApi, waitFor, type TestAccount } from './support/api';
+import { pingPongFlow, startTestApi, waitFor, type TestAccount } from './support/api';
 import { startQueueMode } from './support/queue';
 
 /**
@@ -8,17 +7,6 @@ import { startQueueMode } from './support/queue';
  * account's run is not held up — in embedded mode, and in queue mode with two workers (the cap
  * holds across processes).
  */
-function slowPingPong(turns: number): FlowSpecInput {
-  return {
-    name: 'slow ping-pong',
-    agents: [
-      { name: 'alice', type: 'assistant', llm: { provider: 'scripted', replies: ['ping'], delay_ms: 300 } },
-      { name: 'bob', type: 'assistant', llm: { provider: 'scripted', replies: ['pong'], delay_ms: 300 } },
-    ],
-    chat: { type: 'two_agent', initiator: 'alice', recipient: 'bob', max_turns: turns },
-  } as FlowSpecInput;
-}
-
 const env = { MAX_RUNS_PER_ACCOUNT: '1', SWEEP_INTERVAL_MS: '300' };
 
 describe.each([
@@ -69,8 +57,8 @@ describe.each([
   }
 
   it("runs one account's chats one after the other while another account's chat is not held up", async () => {
-    const flowA = await a.createFlow(slowPingPong(4));
-    const flowB = await b.createFlow(slowPingPong(4));
+    const flowA = await a.createFlow(pingPongFlow(300, 4));
+    const flowB = await b.createFlow(pingPongFlow(300, 4));
     const first = await start(a, flowA);
     const second = await start(a, flowA);
     const other = await start(b, flowB);

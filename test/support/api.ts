@@ -156,6 +156,22 @@ export function twoAgentFlow(
   };
 }
 
+/** Two scripted assistants answering each other (`ping`/`pong`) for up to `turns` turns. */
+export function pingPongFlow(delayMs: number, turns = 50): FlowSpecInput {
+  return {
+    name: 'ping-pong',
+    agents: [
+      {
+        name: 'alice',
+        type: 'assistant',
+        llm: { provider: 'scripted', replies: ['ping'], delay_ms: delayMs },
+      },
+      { name: 'bob', type: 'assistant', llm: { provider: 'scripted', replies: ['pong'], delay_ms: delayMs } },
+    ],
+    chat: { type: 'two_agent', initiator: 'alice', recipient: 'bob', max_turns: turns },
+  } as FlowSpecInput;
+}
+
 export async function waitFor<T>(
   probe: () => Promise<T | null | undefined | false>,
   timeoutMs = 15_000,
