@@ -8,6 +8,8 @@ import type { RunExecutor } from './run-executor';
 export class InProcessDispatcher implements RunDispatcher {
   private readonly running = new Map<string, Promise<void>>();
   private readonly backlog: string[] = [];
+  /** Dispatched again while executing: executed once more after (a run deferred by the per-account cap). */
+  private readonly again = new Set<string>();
   private closed = false;
 
   constructor(
@@ -17,7 +19,12 @@ export class InProcessDispatcher implements RunDispatcher {
   ) {}
 
   async dispatch(runId: string): Promise<void> {
-    if (this.closed || this.running.has(runId) || this.backlog.includes(runId)) return;
+    if (this.closed || this.backlog.includes(runId)) return;
+    if (this.running.has(runId)) {
+      // Its execution may be finishing without it (deferred, or just ending): try once more after.
+      this.again.add(runId);
+      return;
+    }
     this.backlog.push(runId);
     this.pump();
   }
@@ -31,6 +38,7 @@ export class InProcessDispatcher implements RunDispatcher {
         .catch((err: Error) => this.log(`run ${runId}: ${err.stack ?? err.message}`))
         .finally(() => {
           this.running.delete(runId);
+          if (this.again.delete(runId)) this.backlog.push(runId);
           this.pump();
         });
       this.running.set(runId, task);
