@@ -5,6 +5,8 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm 10 in this image ignores package.json allowScripts: say no to the analytics install script here.
+ENV SCARF_ANALYTICS=false
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
