@@ -1,14 +1,25 @@
 import { startTestApi, twoAgentFlow, type TestAccount, type TestApi } from './support/api';
+import { startLoopbackServer, type LoopbackServer } from './support/loopback-server';
 import { expectRateLimitedAfter } from './support/rate-limit';
 
 /** Credits, plan limits and per-key rate limits across the three API families. */
 describe('credits, plan limits and rate limits', () => {
   let t: TestApi;
+  let toolServer: LoopbackServer;
+  const PER_TOOL_CALL = 2;
 
   beforeAll(async () => {
-    t = await startTestApi();
+    toolServer = await startLoopbackServer((_req, res) => res.end('{"temperature":21}'));
+    // Loopback HTTP tools are allowed here; no other test of this file calls a tool.
+    t = await startTestApi({
+      EGRESS_ALLOWED_HOSTS: '127.0.0.1',
+      CREDITS_PER_TOOL_CALL: String(PER_TOOL_CALL),
+    });
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await toolServer?.close();
+  });
 
   async function withAgent(account: TestAccount, flow = twoAgentFlow(['Hi!', 'Again!'])) {
     const flowId = await account.createFlow(flow);
@@ -73,6 +84,76 @@ describe('credits, plan limits and rate limits', () => {
       ['user', 'go on'],
     ]);
     expect(await balance(acc)).toBe(1);
+  });
+
+  /** The assistant calls an HTTP tool on the loopback server once, then ends the chat. */
+  function toolFlow(name: string) {
+    return {
+      name,
+      agents: [
+        {
+          name: 'user',
+          type: 'user_proxy',
+          human_input_mode: 'NEVER',
+          is_termination_msg: { type: 'contains', value: 'TERMINATE' },
+        },
+        {
+          name: 'assistant',
+          type: 'assistant',
+          tools: [
+            { name: 'weather', kind: 'http', http: { method: 'GET', url: `${toolServer.url}/weather` } },
+          ],
+          llm: {
+            provider: 'scripted',
+            replies: [
+              { content: null, tool_calls: [{ id: 'w1', name: 'weather', arguments: {} }] },
+              'sunny TERMINATE',
+            ],
+          },
+        },
+      ],
+      chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant' },
+    } as any;
+  }
+
+  it('debits each server-executed HTTP tool call (CREDITS_PER_TOOL_CALL) as well as the agent messages', async () => {
+    const acc = await t.account({ credits: 100 });
+    const flowId = await acc.createFlow(toolFlow('http tool'));
+    const requestsBefore = toolServer.requests.length;
+    const chat = await acc.request('POST', '/chats', { name: 'c', from_flow: flowId });
+    const sent = await acc.request('POST', `/chats/${chat.body.id}/messages?wait=true`, { message: 'go' });
+    expect(sent.status).toBe(202);
+    expect(sent.body.chat.status).toBe('completed');
+    expect(sent.body.chat.termination_reason).not.toBe('insufficient_credits');
+    expect(toolServer.requests.length - requestsBefore).toBe(1);
+
+    const { rows } = await t.db.query<{ type: string; content: string | null; credits: string }>(
+      `SELECT type, content, credits FROM messages WHERE chat_id = $1 ORDER BY seq`,
+      [chat.body.id],
+    );
+    // The user's message is free; each agent message costs 1 (CREDITS_PER_UNIT); the tool result of
+    // the executed call carries the call's price.
+    expect(rows.map((r) => [r.type, Number(r.credits)])).toEqual([
+      ['user', 0],
+      ['assistant', 1],
+      ['tool', PER_TOOL_CALL],
+      ['assistant', 1],
+    ]);
+    expect(rows[2].content).toContain('temperature');
+    const account = await acc.request('GET', '/account');
+    expect(account.body.credit_balance).toBe(100 - 2 - PER_TOOL_CALL);
+  });
+
+  it('ends the run with insufficient_credits when the balance cannot pay the tool call, without its result', async () => {
+    const acc = await t.account({ credits: 1 });
+    const flowId = await acc.createFlow(toolFlow('unpaid tool'));
+    const chat = await acc.request('POST', '/chats', { name: 'c', from_flow: flowId });
+    const sent = await acc.request('POST', `/chats/${chat.body.id}/messages?wait=true`, { message: 'go' });
+    expect(sent.status).toBe(202);
+    expect(sent.body.chat).toMatchObject({ status: 'completed', termination_reason: 'insufficient_credits' });
+    // The reply asking for the tool was paid (1); the step with the tool's result (2) was not written.
+    expect(sent.body.messages.map((m: any) => m.type)).toEqual(['user', 'assistant']);
+    expect(await balance(acc)).toBe(0);
   });
 
   it('native POST /chats/{id}/messages answers 402 with no credits left, and 429 at the plan limit', async () => {

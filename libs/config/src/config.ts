@@ -66,6 +66,8 @@ const EnvSchema = z.object({
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
   CREDITS_RULE: z.enum(['per_message', 'per_1k_tokens']).default('per_message'),
   CREDITS_PER_UNIT: z.coerce.number().int().min(0).max(1_000_000).default(1),
+  /** Each HTTP tool call the server executes; unset → CREDITS_PER_UNIT (one agent message's price). */
+  CREDITS_PER_TOOL_CALL: z.coerce.number().int().min(0).max(1_000_000).optional(),
   DEFAULT_CREDITS: z.coerce.number().int().min(0).default(10_000),
   /** Monthly end-user message limit per plan: `free=100,starter=2500,...` (merged over the defaults). */
   PLAN_MESSAGE_LIMITS: z
@@ -198,7 +200,12 @@ export interface AppConfig {
   logFormat: 'json' | 'pretty' | 'auto';
   rateLimitPerMinute: number;
   authFailuresPerMinute: number;
-  credits: { rule: 'per_message' | 'per_1k_tokens'; perUnit: number; defaultBalance: number };
+  credits: {
+    rule: 'per_message' | 'per_1k_tokens';
+    perUnit: number;
+    perToolCall: number;
+    defaultBalance: number;
+  };
   /** Monthly message limit per plan (Asyntai's plans by default); unknown plans get `free`'s. */
   planLimits: Record<string, number>;
   /** Outbound requests on a tenant's behalf (see libs/egress). */
@@ -304,7 +311,12 @@ export function loadConfig(
     logFormat: e.LOG_FORMAT ?? 'auto',
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
-    credits: { rule: e.CREDITS_RULE, perUnit: e.CREDITS_PER_UNIT, defaultBalance: e.DEFAULT_CREDITS },
+    credits: {
+      rule: e.CREDITS_RULE,
+      perUnit: e.CREDITS_PER_UNIT,
+      perToolCall: e.CREDITS_PER_TOOL_CALL ?? e.CREDITS_PER_UNIT,
+      defaultBalance: e.DEFAULT_CREDITS,
+    },
     planLimits: { ...DEFAULT_PLAN_LIMITS, ...parsePlanLimits(e.PLAN_MESSAGE_LIMITS) },
     egress: {
       allowPrivate: e.EGRESS_ALLOW_PRIVATE ?? false,

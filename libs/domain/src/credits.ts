@@ -1,9 +1,11 @@
 import type { TranscriptMessage } from './message';
 
-/** How agent messages are charged (CREDITS_RULE, CREDITS_PER_UNIT). */
+/** How agent messages and server-executed tool calls are charged (CREDITS_RULE, CREDITS_PER_UNIT, CREDITS_PER_TOOL_CALL). */
 export interface CreditRule {
   rule: 'per_message' | 'per_1k_tokens';
   perUnit: number;
+  /** Each HTTP tool call the server executes, under either rule (a tool call has no tokens). */
+  perToolCall: number;
 }
 
 /**
@@ -15,6 +17,26 @@ export function messageCredits(message: Pick<TranscriptMessage, 'type' | 'usage'
   if (rule.rule === 'per_message') return rule.perUnit;
   const tokens = message.usage?.total_tokens ?? 0;
   return Math.ceil(tokens / 1000) * rule.perUnit;
+}
+
+/**
+ * Credits of each message of one engine step, in order: agent messages by `messageCredits`, and the
+ * result of each tool call the server executed (`executedToolCalls`, ids of HTTP tool calls) at
+ * `perToolCall`. Other tool results — a client tool's output (the caller ran it), an error for an
+ * unknown function or bad arguments, a call over the per-reply cap — ran nothing here and cost nothing.
+ */
+export function stepCredits(
+  messages: readonly Pick<TranscriptMessage, 'type' | 'usage' | 'tool_call_id'>[],
+  rule: CreditRule,
+  executedToolCalls: ReadonlySet<string> = new Set(),
+): number[] {
+  return messages.map((m) =>
+    m.type === 'tool'
+      ? m.tool_call_id && executedToolCalls.has(m.tool_call_id)
+        ? Math.max(0, rule.perToolCall)
+        : 0
+      : messageCredits(m, rule),
+  );
 }
 
 /** The smallest balance that can pay for a next agent message (a request below it is refused). */

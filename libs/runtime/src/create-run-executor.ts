@@ -31,7 +31,11 @@ export function createRunExecutor(
     endpointOf: (llm) => providerEndpoint(llm, llmConfig),
     toolFetch: createEgress({ ...config.egress, maxResponseBytes: config.tools.maxResponseBytes }).fetch,
     toolLimits: { maxCallsPerReply: config.tools.maxCallsPerReply, concurrency: config.tools.concurrency },
-    credits: { rule: config.credits.rule, perUnit: config.credits.perUnit },
+    credits: {
+      rule: config.credits.rule,
+      perUnit: config.credits.perUnit,
+      perToolCall: config.credits.perToolCall,
+    },
     maxAttempts: config.maxAttempts,
     budget: config.runBudget,
     maxRunsPerAccount: config.maxRunsPerAccount,

@@ -18,6 +18,13 @@ export interface ToolRunContext {
   secret: (name: string, url: URL) => Promise<string>;
 }
 
+/** A call's result text; `executed` when the server made (or attempted) the request — what is charged. */
+export interface ToolRunResult {
+  tool_call_id: string;
+  content: string;
+  executed: boolean;
+}
+
 export const DEFAULT_TOOL_LIMITS: HttpToolLimits = { maxCallsPerReply: 16, concurrency: 4 };
 
 /**
@@ -32,21 +39,18 @@ export class HttpToolRunner {
     private readonly limits: HttpToolLimits = DEFAULT_TOOL_LIMITS,
   ) {}
 
-  async run(
-    calls: { call: ToolCall; tool: ToolSpec }[],
-    context: ToolRunContext,
-  ): Promise<{ tool_call_id: string; content: string }[]> {
+  async run(calls: { call: ToolCall; tool: ToolSpec }[], context: ToolRunContext): Promise<ToolRunResult[]> {
     const { maxCallsPerReply, concurrency } = this.limits;
-    const results = new Array<{ tool_call_id: string; content: string }>(calls.length);
+    const results = new Array<ToolRunResult>(calls.length);
     let next = 0;
     const worker = async () => {
       for (let i = next++; i < calls.length; i = next++) {
         const { call, tool } = calls[i];
-        const content =
-          i < maxCallsPerReply
-            ? await this.runOne(call, tool, context)
-            : `Error: ${tool.name} was not called: a reply may make at most ${maxCallsPerReply} tool calls (TOOL_MAX_CALLS_PER_REPLY).`;
-        results[i] = { tool_call_id: call.id, content };
+        const executed = i < maxCallsPerReply;
+        const content = executed
+          ? await this.runOne(call, tool, context)
+          : `Error: ${tool.name} was not called: a reply may make at most ${maxCallsPerReply} tool calls (TOOL_MAX_CALLS_PER_REPLY).`;
+        results[i] = { tool_call_id: call.id, content, executed };
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, calls.length) }, worker));

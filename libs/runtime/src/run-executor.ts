@@ -309,10 +309,15 @@ export class RunExecutor {
             secret: (name, url) => this.options.secrets.resolve(ctx.accountId!, name, url),
           });
           this.throwIfAborted(ctx);
-          const advance = this.apply(flow, state, transcript, { type: 'tool_results', results });
+          const advance = this.apply(flow, state, transcript, {
+            type: 'tool_results',
+            results: results.map(({ tool_call_id, content }) => ({ tool_call_id, content })),
+          });
           const over = this.overBudget(ctx, advance.messages.length);
           if (over) return this.endOverBudget(ctx, over, state);
-          state = await this.commit(ctx, transcript, advance);
+          // The calls the server executed are paid with the step that writes their results.
+          const executedToolCalls = results.filter((r) => r.executed).map((r) => r.tool_call_id);
+          state = await this.commit(ctx, transcript, advance, { executedToolCalls });
           break;
         }
         case 'ask_human': {
@@ -381,6 +386,8 @@ export class RunExecutor {
       consumeAnswer?: boolean;
       extraEventsFirst?: { type: string; data: Record<string, unknown> }[];
       extraUsage?: TokenUsage;
+      /** Ids of the HTTP tool calls executed for this step, charged CREDITS_PER_TOOL_CALL each. */
+      executedToolCalls?: string[];
     } = {},
   ): Promise<EngineState> {
     const committed = await this.runs.commitStep({
@@ -396,7 +403,11 @@ export class RunExecutor {
       extraUsage: options.extraUsage,
       charge:
         this.options.credits && ctx.accountId
-          ? { accountId: ctx.accountId, rule: this.options.credits }
+          ? {
+              accountId: ctx.accountId,
+              rule: this.options.credits,
+              executedToolCalls: options.executedToolCalls,
+            }
           : undefined,
     });
     ctx.step += 1;

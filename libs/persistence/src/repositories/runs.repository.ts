@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  messageCredits,
+  stepCredits,
   type Scope,
   type ChatStatus,
   type CreditRule,
@@ -339,15 +339,20 @@ export class RunsRepository {
     consumeAnswer?: boolean;
     /** Events that precede the messages' (e.g. `run.started`). */
     leadingEvents?: NewEvent[];
-    /** Debit the step's agent messages from this account, all or nothing (issue 7). */
-    charge?: { accountId: string; rule: CreditRule };
+    /**
+     * Debit the step's agent messages, and the results of the HTTP tool calls the server executed
+     * (`executedToolCalls`), from this account, all or nothing (issue 7).
+     */
+    charge?: { accountId: string; rule: CreditRule; executedToolCalls?: string[] };
     /** Usage of a model call that produced no message (speaker selection, reflection summary). */
     extraUsage?: TokenUsage;
     /** Fork points: the engine state right after each message, where it has one (`Advance.checkpoints`). */
     checkpoints?: (Record<string, unknown> | null)[];
   }): Promise<Committed> {
     const usage = sumUsage(args.messages, args.extraUsage);
-    const credits = args.charge ? args.messages.map((m) => messageCredits(m, args.charge!.rule)) : [];
+    const credits = args.charge
+      ? stepCredits(args.messages, args.charge.rule, new Set(args.charge.executedToolCalls ?? []))
+      : [];
     const total = credits.reduce((a, b) => a + b, 0);
     let result: { held: boolean; messages?: MessageRow[]; events?: EventRow[] };
     try {
