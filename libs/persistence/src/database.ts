@@ -102,6 +102,10 @@ export class Database implements Sql {
       await runner.commitTransaction();
       return result;
     } catch (err) {
+      if (isConnectionBroken(err)) {
+        await discard(runner, err);
+        throw err;
+      }
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
@@ -114,10 +118,35 @@ export class Database implements Sql {
     await runner.connect();
     try {
       return await work(new QueryRunnerSql(runner));
+    } catch (err) {
+      if (isConnectionBroken(err)) await discard(runner, err);
+      throw err;
     } finally {
       await runner.release();
     }
   }
+}
+
+/**
+ * A query that got no answer in time (client read timeout) or whose connection dropped leaves the
+ * connection in an unknown state: behind a blackholed network it would never answer again. Such a
+ * connection must leave the pool, or it is handed out again and fails every request that draws it
+ * long after Postgres is reachable again.
+ */
+export function isConnectionBroken(err: unknown): boolean {
+  const e = err as { message?: unknown; code?: unknown; driverError?: { message?: unknown; code?: unknown } };
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  const message = String(e?.driverError?.message ?? e?.message ?? '');
+  return (
+    ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code) ||
+    /Query read timeout|Connection terminated|Client has encountered a connection error/i.test(message)
+  );
+}
+
+/** Releases the runner's connection to the pool with the error, which makes pg-pool destroy it. */
+async function discard(runner: QueryRunner, err: unknown): Promise<void> {
+  const postgres = runner as QueryRunner & { releasePostgresConnection?(err?: unknown): Promise<void> };
+  if (postgres.releasePostgresConnection) await postgres.releasePostgresConnection(err);
 }
 
 /** Postgres error code for a unique violation. */
