@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { call, startTestApi, waitFor, type TestAccount, type TestApi } from './support/api';
+import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
+import {
+  call,
+  startTestApi,
+  toolPairFlow,
+  twoAgentFlow,
+  waitFor,
+  type TestAccount,
+  type TestApi,
+} from './support/api';
 import { startFakeOpenAiServer, type FakeOpenAiServer } from './support/fake-openai-server';
 
 /**
@@ -229,5 +238,57 @@ describe('operator console in a browser', () => {
     await phone.getByRole('heading', { name: 'Inbox' }).waitFor();
     await shot(phone, 'inbox-phone');
     await phone.context().close();
+  });
+
+  it('chat view: fork from a message opens the new chat, linked to its parent; a refused seq is explained inline', async () => {
+    const startChat = async (flow: FlowSpecInput, message: string) => {
+      const id = await a.createFlow(flow);
+      const chat = (await a.request('POST', '/chats', { name: flow.name, from_flow: id })).body;
+      await a.request('POST', `/chats/${chat.id}/messages?wait=true`, { message });
+      return chat.id as string;
+    };
+    const parentId = await startChat(
+      twoAgentFlow(['How can I help?', 'Done.', 'Anything else?'], { name: 'Support desk' }),
+      'Hi',
+    );
+    const answered = await a.request('POST', `/chats/${parentId}/input?wait=true`, {
+      message: 'Refund my order',
+    });
+    expect(answered.body.chat.status).toBe('wait_for_human_input');
+
+    const page = await signIn('alice');
+    await page.goto(`${t.url}/console/chats/${parentId}`);
+    await page.locator('.message').getByText('Refund my order').waitFor();
+    await page.getByRole('button', { name: 'Fork from message 2' }).click();
+
+    // The new chat: its own id in the address, the origin line linking back, the transcript up to seq 2.
+    const origin = page.getByTestId('fork-origin');
+    await origin.filter({ hasText: 'Forked from Support desk at message 2' }).waitFor();
+    const forkedId = page.url().split('/chats/')[1];
+    expect(forkedId).not.toBe(parentId);
+    const forked = (await a.request('GET', `/chats/${forkedId}`)).body;
+    expect(forked).toMatchObject({ parent_chat_id: parentId, forked_at_seq: 2 });
+    await page.getByTestId('chat-status').filter({ hasText: 'Waiting for input' }).waitFor();
+    await page.locator('.message').getByText('How can I help?').waitFor();
+    expect(await page.locator('.transcript .message .content').allTextContents()).toEqual([
+      'Hi',
+      'How can I help?',
+    ]);
+    await shot(page, 'chat-forked');
+    await origin.getByRole('link', { name: 'Support desk' }).click();
+    await page.locator('.message').getByText('Refund my order').waitFor();
+
+    // Two tool results written as one reply: forking between them is refused, and the page says where to fork.
+    const toolsId = await startChat(toolPairFlow('Tool pair'), 'Call them');
+    await page.goto(`${t.url}/console/chats/${toolsId}`);
+    await page.getByRole('button', { name: 'Fork from message 3' }).click();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: 'Could not fork at message 3' })
+      .filter({ hasText: 'fork at 2 or 4' })
+      .waitFor();
+    expect(page.url()).toContain(toolsId);
+    await shot(page, 'chat-fork-refused');
+    await page.context().close();
   });
 });

@@ -1,5 +1,5 @@
 import type { FlowSpecInput } from '../libs/domain/src/flow-spec';
-import { startTestApi, type TestAccount, type TestApi } from './support/api';
+import { startTestApi, toolPairFlow, type TestAccount, type TestApi } from './support/api';
 
 const scripted = (...replies: string[]) => ({ provider: 'scripted' as const, replies });
 const shape = (m: any) => [m.seq, m.sender, m.receiver, m.type, m.content];
@@ -112,32 +112,7 @@ describe('POST /chats/{id}/fork', () => {
   });
 
   it('answers 400 naming at_seq, and 404 for an unknown chat', async () => {
-    const { id } = await startChat(
-      {
-        name: 'tools',
-        agents: [
-          { name: 'user', type: 'user_proxy', human_input_mode: 'NEVER' },
-          {
-            name: 'assistant',
-            type: 'assistant',
-            llm: {
-              provider: 'scripted',
-              replies: [
-                {
-                  content: null,
-                  tool_calls: [
-                    { id: 'c1', name: 'nope', arguments: {} },
-                    { id: 'c2', name: 'nada', arguments: {} },
-                  ],
-                },
-              ],
-            },
-          },
-        ],
-        chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant', max_turns: 2 },
-      },
-      'Call them',
-    );
+    const { id } = await startChat(toolPairFlow(), 'Call them');
     // Both tool results are one reply, written at once: the first is inside that step.
     const mid = await a.request('POST', `/chats/${id}/fork`, { at_seq: 3 });
     expect(mid.status).toBe(400);

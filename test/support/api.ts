@@ -156,6 +156,36 @@ export function twoAgentFlow(
   };
 }
 
+/**
+ * One scripted reply calling two unknown tools: both results are written at once, so the first is
+ * in the middle of an engine step (a fork there is refused naming seqs 2 and 4).
+ */
+export function toolPairFlow(name = 'tools'): FlowSpecInput {
+  return {
+    name,
+    agents: [
+      { name: 'user', type: 'user_proxy', human_input_mode: 'NEVER' },
+      {
+        name: 'assistant',
+        type: 'assistant',
+        llm: {
+          provider: 'scripted',
+          replies: [
+            {
+              content: null,
+              tool_calls: [
+                { id: 'c1', name: 'nope', arguments: {} },
+                { id: 'c2', name: 'nada', arguments: {} },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+    chat: { type: 'two_agent', initiator: 'user', recipient: 'assistant', max_turns: 2 },
+  };
+}
+
 /** Two scripted assistants answering each other (`ping`/`pong`) for up to `turns` turns. */
 export function pingPongFlow(delayMs: number, turns = 50): FlowSpecInput {
   return {

@@ -74,6 +74,8 @@ export function createClient(key: string, base = '') {
     cancel: (chatId: string) => request<{ chat: Chat }>('POST', `/chats/${id(chatId)}/cancel`),
     claim: (chatId: string) => request<Chat>('POST', `/chats/${id(chatId)}/claim`),
     release: (chatId: string) => request<Chat>('POST', `/chats/${id(chatId)}/release`),
+    fork: (chatId: string, atSeq: number) =>
+      request<Chat>('POST', `/chats/${id(chatId)}/fork`, { at_seq: atSeq }),
 
     listFlows: () => request<Flow[] | Page<Flow>>('GET', '/flows').then(unpage),
     getFlow: (flowId: string) => request<Flow>('GET', `/flows/${id(flowId)}`),

@@ -41,6 +41,9 @@ export interface Chat {
   waiting_since: string | null;
   input_due_at: string | null;
   input_overdue: boolean;
+  /** Set on a fork (`POST /chats/{id}/fork`): the chat it came from and the message it branched at. */
+  parent_chat_id?: string | null;
+  forked_at_seq?: number | null;
   created_at: string;
   updated_at: string;
 }

@@ -72,7 +72,7 @@ function Page() {
     case 'inbox':
       return <InboxPage />;
     case 'chats':
-      return parts[1] ? <ChatView chatId={parts[1]} /> : <ChatsPage />;
+      return parts[1] ? <ChatView key={parts[1]} chatId={parts[1]} /> : <ChatsPage />;
     case 'flows':
       return <FlowsPage flowId={parts[1] ?? null} />;
     case 'keys':

@@ -3,6 +3,7 @@ import { statusLabel } from '../app/format';
 import { Link } from '../app/router';
 import { useSession } from '../session/SessionContext';
 import { ClaimControls } from './ClaimControls';
+import { ForkButton, ForkOrigin } from './Fork';
 import { InputRequestForm } from './InputRequestForm';
 import { RunSummary } from './RunSummary';
 import { Transcript } from './Transcript';
@@ -60,6 +61,7 @@ export function ChatView({ chatId }: { chatId: string }) {
             )}
             {chat.input_overdue && <span className="badge danger">Overdue</span>}
           </p>
+          <ForkOrigin chat={chat} />
           {chat.last_error && <p className="error">{chat.last_error}</p>}
         </div>
         <div className="chat-controls">
@@ -80,7 +82,11 @@ export function ChatView({ chatId }: { chatId: string }) {
           {actionError}
         </p>
       )}
-      <Transcript messages={messages} streaming={streaming} />
+      <Transcript
+        messages={messages}
+        streaming={streaming}
+        actions={(m) => <ForkButton chatId={chat.id} seq={m.seq} />}
+      />
       {chat.status === 'wait_for_human_input' && (
         <InputRequestForm key={`${chat.id}-${chat.last_seq}`} chat={chat} onAnswered={setChat} />
       )}

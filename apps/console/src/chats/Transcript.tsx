@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Message } from '../api/types';
 
 /** Why a speaker was chosen, in words (a group chat's `meta.speaker_selection`). */
@@ -51,9 +52,12 @@ function Sources({ meta }: { meta: Record<string, unknown> }) {
 export function Transcript({
   messages,
   streaming,
+  actions,
 }: {
   messages: Message[];
   streaming: Record<string, string>;
+  /** Controls shown on each stored message (e.g. "Fork here"). */
+  actions?: (message: Message) => ReactNode;
 }) {
   return (
     <ol className="transcript" aria-label="Transcript" aria-live="polite" aria-relevant="additions">
@@ -83,6 +87,7 @@ export function Transcript({
               </div>
             ))}
             <Sources meta={m.meta ?? {}} />
+            {actions?.(m)}
           </li>
         );
       })}
