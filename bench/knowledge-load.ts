@@ -8,13 +8,12 @@
  * Env: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres), BENCH_DOCS (1000).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { generateApiKey } from '../libs/auth/src/api-key';
+import { createScratchDatabase } from './support/scratch-database';
 
 const ROOT = resolve(__dirname, '../..');
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DOCS = Number(process.env.BENCH_DOCS ?? 1000);
 const PORT = 40_000 + Math.floor(Math.random() * 1000);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -24,15 +23,12 @@ const WORDS =
   );
 
 async function main(): Promise<void> {
-  const name = `conclave_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const scratch = await createScratchDatabase();
   let api: ChildProcess | null = null;
-  const db = new Client({ connectionString: url.toString() });
+  const db = new Client({ connectionString: scratch.url });
   try {
     api = await start({
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: scratch.url,
       PORT: String(PORT),
       HOST: '127.0.0.1',
       SEED_DEMO: 'false',
@@ -132,7 +128,7 @@ async function main(): Promise<void> {
     api?.kill('SIGTERM');
     await db.end().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 500));
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 
@@ -174,16 +170,6 @@ async function start(env: Record<string, string>): Promise<ChildProcess> {
     child.once('exit', (code) => fail(new Error(`api exited with ${code}:\n${output}`)));
   });
   return child;
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 main().catch((err) => {

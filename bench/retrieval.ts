@@ -8,8 +8,6 @@
  *
  * Env: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { loadConfig } from '../libs/config/src';
 import {
   createOpenAiEmbedder,
@@ -20,8 +18,7 @@ import {
 import { Database, KnowledgeRepository } from '../libs/persistence/src';
 import { DOCUMENTS, QUESTIONS } from './retrieval/dataset';
 import { startToyEmbeddingsServer } from './retrieval/toy-embeddings';
-
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { createScratchDatabase } from './support/scratch-database';
 
 interface Result {
   recallAt3: number;
@@ -31,11 +28,8 @@ interface Result {
 }
 
 async function main(): Promise<void> {
-  const name = `conclave_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = new Database(url.toString(), { applicationName: 'bench-retrieval' });
+  const scratch = await createScratchDatabase();
+  const db = new Database(scratch.url, { applicationName: 'bench-retrieval' });
   const embeddings = await startToyEmbeddingsServer();
   try {
     await db.connect();
@@ -65,7 +59,7 @@ async function main(): Promise<void> {
   } finally {
     await embeddings.close();
     await db.close();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
 }
 
@@ -122,16 +116,6 @@ async function evaluate(
     misses,
     p50Ms: times[Math.floor(times.length / 2)],
   };
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 main().catch((err) => {

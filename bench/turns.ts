@@ -14,9 +14,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { generateApiKey } from '../libs/auth/src/api-key';
+import { createScratchDatabase } from './support/scratch-database';
 
 const ROOT = resolve(__dirname, '../..');
-const ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CHATS = Number(process.env.BENCH_CHATS ?? 64);
@@ -26,11 +26,8 @@ const WARMUP_MS = 3_000;
 const PORT = 39_000 + Math.floor(Math.random() * 1000);
 
 async function main(): Promise<void> {
-  const name = `conclave_bench_${randomBytes(4).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const scratch = await createScratchDatabase();
+  const databaseUrl = scratch.url;
   const children: ChildProcess[] = [];
   try {
     const pgbenchTps = runPgbench(databaseUrl);
@@ -124,7 +121,7 @@ async function main(): Promise<void> {
       await Promise.race([new Promise((r) => child.once('exit', r)), sleep(5_000)]);
       child.kill('SIGKILL');
     }
-    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await scratch.drop().catch(() => undefined);
   }
 }
 
@@ -172,16 +169,6 @@ async function start(
     child.stdout!.resume();
   });
   return child;
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
