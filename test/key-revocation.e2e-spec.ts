@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { call, twoAgentFlow, waitFor, type TestAccount } from './support/api';
-import { API_MAIN, freePort, startProcess, type AppProcess } from './support/processes';
 import { startQueueMode } from './support/queue';
 import { connectRealtime, readSse, type RealtimeClient } from './support/realtime';
 
@@ -11,7 +10,6 @@ import { connectRealtime, readSse, type RealtimeClient } from './support/realtim
  */
 describe('key revocation, shown-once secrets, connection caps', () => {
   let q: Awaited<ReturnType<typeof startQueueMode>>;
-  let apiB: AppProcess;
   let urlB: string;
   let a: TestAccount;
   let flowId: string;
@@ -24,20 +22,7 @@ describe('key revocation, shown-once secrets, connection caps', () => {
       MAX_SOCKETS_PER_ACCOUNT: '3',
     };
     q = await startQueueMode({ env });
-    const port = await freePort();
-    apiB = await startProcess(
-      API_MAIN,
-      {
-        ...q.env,
-        DATABASE_URL: q.api.databaseUrl,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        SEED_DEMO: 'false',
-        RATE_LIMIT_PER_MINUTE: '1000000',
-      },
-      /listening on/,
-    );
-    urlB = `http://127.0.0.1:${port}`;
+    urlB = (await q.api.startInstance()).url;
     a = await q.api.account();
     flowId = await a.createFlow(twoAgentFlow());
   });
@@ -45,7 +30,6 @@ describe('key revocation, shown-once secrets, connection caps', () => {
     for (const c of clients.splice(0)) c.close();
   });
   afterAll(async () => {
-    await apiB?.stop();
     await q?.close();
   });
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { call, startTestApi, type TestAccount, type TestApi } from './support/api';
-import { API_MAIN, freePort, startProcess, type AppProcess } from './support/processes';
 import { expectRateLimitedAfter } from './support/rate-limit';
 import { REDIS_URL } from './support/services';
 
@@ -16,25 +15,17 @@ describe('rate limit per API key, Redis storage (queue mode)', () => {
     RATE_LIMIT_PER_MINUTE: String(LIMIT),
   };
   let a: TestApi;
-  let b: AppProcess;
   let bUrl: string;
   let redis: Redis;
 
   beforeAll(async () => {
     a = await startTestApi(env);
     // A second instance on the same database and the same Redis prefix.
-    const port = await freePort();
-    bUrl = `http://127.0.0.1:${port}`;
-    b = await startProcess(
-      API_MAIN,
-      { DATABASE_URL: a.databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', ...env },
-      /listening on/,
-    );
+    bUrl = (await a.startInstance()).url;
     redis = new Redis(REDIS_URL);
   });
 
   afterAll(async () => {
-    await b?.stop();
     await a?.close();
     if (redis) {
       const keys = await redis.keys(`${env.REDIS_PREFIX}:*`);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type TestAccount } from './support/api';
-import { API_MAIN, freePort, startProcess, type AppProcess } from './support/processes';
+import type { AppProcess } from './support/processes';
 import { startQueueMode, type QueueModeEnv } from './support/queue';
 import {
   connectRealtime,
@@ -23,7 +23,6 @@ import {
 describe('real-time across API instances, runs on a worker (queue mode)', () => {
   let q: QueueModeEnv;
   let worker: AppProcess;
-  let apiB: AppProcess;
   let urlB: string;
   let a: TestAccount;
   let flowId: string;
@@ -33,23 +32,9 @@ describe('real-time across API instances, runs on a worker (queue mode)', () => 
   beforeAll(async () => {
     q = await startQueueMode({ env: { REDIS_PREFIX: `rtc-${randomBytes(5).toString('hex')}` } });
     expect(q.env.RUN_IN_PROCESS).toBeUndefined();
-    const port = await freePort();
-    [worker, apiB] = await Promise.all([
-      q.startWorker({ WORKER_CONCURRENCY: '4' }),
-      startProcess(
-        API_MAIN,
-        {
-          ...q.env,
-          DATABASE_URL: q.api.databaseUrl,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          SEED_DEMO: 'false',
-          RATE_LIMIT_PER_MINUTE: '1000000',
-        },
-        /listening on/,
-      ),
-    ]);
-    urlB = `http://127.0.0.1:${port}`;
+    let apiB: { url: string };
+    [worker, apiB] = await Promise.all([q.startWorker({ WORKER_CONCURRENCY: '4' }), q.api.startInstance()]);
+    urlB = apiB.url;
     a = await q.api.account();
     flowId = await a.createFlow(pingPongFlow(100, 4));
     streamFlow = await a.createFlow(pingPongFlow(30, 4, { stream: true }));
@@ -58,7 +43,6 @@ describe('real-time across API instances, runs on a worker (queue mode)', () => 
     for (const c of clients.splice(0)) c.close();
   });
   afterAll(async () => {
-    await apiB?.stop();
     await q?.close();
   });
 

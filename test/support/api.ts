@@ -12,6 +12,8 @@ export interface TestApi {
   db: Pool;
   /** A new account with one API key. */
   account(options?: AccountOptions): Promise<TestAccount>;
+  /** Another API instance on the same database, with the same environment plus `extra`; stopped by `close()`. */
+  startInstance(extra?: Record<string, string>): Promise<{ url: string; process: AppProcess }>;
   close(): Promise<void>;
 }
 
@@ -40,23 +42,8 @@ let accounts = 0;
 /** Starts the built API as a process on a fresh database (embedded-mode wiring unless env says otherwise). */
 export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
   const database = await createTestDatabase();
-  const port = await freePort();
-  const proc = await startProcess(
-    API_MAIN,
-    {
-      DATABASE_URL: database.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SEED_DEMO: 'false',
-      // Load tests send thousands of requests with one key; the rate-limit test lowers this itself.
-      RATE_LIMIT_PER_MINUTE: '1000000',
-      // Every test client is 127.0.0.1: tests of refused keys must not lock the others out.
-      AUTH_FAILURES_PER_MINUTE: '1000000',
-      ...env,
-    },
-    /listening on/,
-  );
-  const url = `http://127.0.0.1:${port}`;
+  const { url, process: proc } = await startApiProcess(database.url, env);
+  const instances: AppProcess[] = [];
   const db = new Pool({ connectionString: database.url, max: 4 });
   // close() drops the database WITH (FORCE): a client still ending then gets a FATAL that must not
   // surface as an unhandled 'error' event and fail the whole test file.
@@ -67,7 +54,13 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     databaseUrl: database.url,
     db,
     account: (options) => createAccount(db, url, options),
+    async startInstance(extra = {}) {
+      const instance = await startApiProcess(database.url, { ...env, ...extra });
+      instances.push(instance.process);
+      return instance;
+    },
     async close() {
+      await Promise.allSettled(instances.map((p) => p.stop()));
       await proc.stop();
       await db.end();
       await database.drop();
@@ -80,6 +73,29 @@ export interface AccountOptions {
   plan?: string;
   /** A chosen account id (e.g. one named in the API's environment before it started). */
   id?: string;
+}
+
+async function startApiProcess(
+  databaseUrl: string,
+  env: Record<string, string>,
+): Promise<{ url: string; process: AppProcess }> {
+  const port = await freePort();
+  const proc = await startProcess(
+    API_MAIN,
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SEED_DEMO: 'false',
+      // Load tests send thousands of requests with one key; the rate-limit test lowers this itself.
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      // Every test client is 127.0.0.1: tests of refused keys must not lock the others out.
+      AUTH_FAILURES_PER_MINUTE: '1000000',
+      ...env,
+    },
+    /listening on/,
+  );
+  return { url: `http://127.0.0.1:${port}`, process: proc };
 }
 
 export async function createAccount(
