@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'dist', '.built');
-const SOURCES = ['apps', 'libs', 'bench'];
+const SOURCES = ['apps', 'libs', 'bench', 'packages'];
 const FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
 
 function newestSource() {
@@ -19,7 +19,7 @@ function newestSource() {
   const visit = (path) => {
     const stat = statSync(path);
     if (stat.isDirectory()) {
-      for (const name of readdirSync(path)) if (name !== 'node_modules') visit(join(path, name));
+      for (const name of readdirSync(path)) if (name !== 'node_modules' && name !== 'dist') visit(join(path, name));
     } else if (/\.(ts|tsx|mts|json|css|html)$/.test(path)) {
       newest = Math.max(newest, stat.mtimeMs);
     }
