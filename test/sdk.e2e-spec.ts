@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   Conclave,
@@ -33,6 +34,17 @@ async function readToEnd(
     if (event.type === 'chat.status' && ['completed', 'error'].includes(event.data.status)) break;
   }
   return events;
+}
+
+type ReadmeExample = (args: { baseUrl: string; apiKey: string; flowId: string }) => Promise<any>;
+
+/** The README's SDK example exactly as documented, with its console output captured. */
+function readmeExample(log: string[]): ReadmeExample {
+  const readme = readFileSync(resolve(__dirname, '../README.md'), 'utf8');
+  const match = /<!-- snippet: sdk-human-loop[^>]*-->\s*```js\n([\s\S]*?)```/.exec(readme);
+  if (!match) throw new Error('README has no sdk-human-loop snippet');
+  const console = { log: (line: string) => log.push(line) };
+  return new Function('require', 'console', `${match[1]}\nreturn talkToConclave;`)(require, console);
 }
 
 const seqs = (events: ChatEvent[]) => events.map((e) => e.seq);
@@ -90,6 +102,15 @@ describe('SDK against the API (in-process runs)', () => {
     expect(events[events.length - 2].type).toBe('run.completed');
   });
 
+  it('runs the README example', async () => {
+    const flowId = await account.createFlow(twoAgentFlow(['Hi there!']));
+    const log: string[] = [];
+    const { chat, seen } = await readmeExample(log)({ baseUrl: api.url, apiKey: account.key, flowId });
+    expect(chat).toMatchObject({ status: 'completed', termination_reason: 'human_exit' });
+    expect(seen).toEqual(oneToN(chat.last_seq));
+    expect(log).toEqual([expect.stringMatching(/^user is asked: /), 'user: Hello!', 'assistant: Hi there!']);
+  });
+
   it('resumes after the seq it is given', async () => {
     const flowId = await account.createFlow(pingPongFlow(0, 2));
     const chat = await conclave.chats.create({ flowId });
@@ -145,6 +166,7 @@ describe('SDK against the API (in-process runs)', () => {
 
     const closed = conclave.subscribe(chat.id);
     expect((await closed.next()).value?.seq).toBe(1);
+    expect(closed.lastSeq).toBe(1);
     closed.close();
     expect(await closed.next()).toEqual({ value: undefined, done: true });
     expect(conclave.realtime.socket).toBeNull();

@@ -87,7 +87,9 @@ export class Conclave {
     options: WaitOptions = {},
   ): Promise<Chat> {
     const reached =
-      typeof status === 'function' ? status : (s: ChatStatus) => ([] as ChatStatus[]).concat(status).includes(s);
+      typeof status === 'function'
+        ? status
+        : (s: ChatStatus) => ([] as ChatStatus[]).concat(status).includes(s);
     const stop = new AbortController();
     const timeout = options.timeout ?? DEFAULT_WAIT_MS;
     let timedOut = false;

@@ -38,7 +38,12 @@ export function createApiClient(options: HttpOptions): ApiClient {
  * with the status and the server's error body. The helpers name their routes here; their result
  * types are the API's objects (./types).
  */
-export async function call<T>(api: ApiClient, method: HttpMethod, path: string, options: CallOptions = {}): Promise<T> {
+export async function call<T>(
+  api: ApiClient,
+  method: HttpMethod,
+  path: string,
+  options: CallOptions = {},
+): Promise<T> {
   const query = options.query
     ? Object.fromEntries(Object.entries(options.query).filter(([, v]) => v !== undefined && v !== ''))
     : undefined;

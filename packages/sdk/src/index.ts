@@ -1,5 +1,12 @@
 export { Conclave, type ConclaveOptions, type WaitOptions, type WaitingChat } from './conclave';
-export { Chats, type Answer, type CreateChatOptions, type ListChatsOptions, type SendOptions, type ToolOutput } from './chats';
+export {
+  Chats,
+  type Answer,
+  type CreateChatOptions,
+  type ListChatsOptions,
+  type SendOptions,
+  type ToolOutput,
+} from './chats';
 export { Agents, ApiKeys, Flows } from './resources';
 export { ConclaveError, ConclaveRealtimeError, ConclaveTimeoutError } from './errors';
 export {

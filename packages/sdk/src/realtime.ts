@@ -56,31 +56,24 @@ export class RealtimeConnection {
   /** An async iterator over the chat's events after `afterSeq`: replayed, then live, resumed across reconnects. */
   subscribe(chatId: string, options: SubscribeOptions = {}): ChatSubscription {
     const cursor = new SeqCursor(options.afterSeq ?? 0);
-    let reader: ChannelReader;
-    const stream = new EventStream<ChatEvent>(() => {
+    const abort = () => void subscription.return();
+    const subscription = new Subscription(chatId, cursor, () => {
       options.signal?.removeEventListener('abort', abort);
       this.removeReader(chatId, reader);
     });
-    const abort = () => void stream.return();
-    reader = {
+    const reader: ChannelReader = {
       cursor,
       deltas: options.deltas ?? false,
-      onEvent: (event) => stream.push(event),
-      onError: (error) => stream.fail(error),
+      onEvent: (event) => subscription.push(event),
+      onError: (error) => subscription.fail(error),
     };
     if (options.signal?.aborted) {
-      stream.end();
+      subscription.end();
     } else {
       options.signal?.addEventListener('abort', abort, { once: true });
       this.addReader(chatId, reader);
     }
-    return Object.assign(stream, {
-      chatId,
-      get lastSeq() {
-        return cursor.lastSeq;
-      },
-      close: () => void stream.return(),
-    });
+    return subscription;
   }
 
   /**
@@ -108,7 +101,8 @@ export class RealtimeConnection {
     this.channels.clear();
     this.teardown();
     for (const channel of channels)
-      for (const reader of channel.readers) reader.onError(new ConclaveRealtimeError('Connection closed', channel.chatId));
+      for (const reader of channel.readers)
+        reader.onError(new ConclaveRealtimeError('Connection closed', channel.chatId));
   }
 
   private addReader(chatId: string, reader: ChannelReader): void {
@@ -168,7 +162,8 @@ export class RealtimeConnection {
       .emitWithAck('subscribe', { chat_id: channel.chatId, after_seq: afterSeq })
       .then(
         (ack: { ok: boolean; error?: string }) => {
-          if (ack.ok || !channel.isCurrent(generation) || this.channels.get(channel.chatId) !== channel) return;
+          if (ack.ok || !channel.isCurrent(generation) || this.channels.get(channel.chatId) !== channel)
+            return;
           if (!socket.connected) return; // refused because we dropped: the reconnect subscribes again
           this.channels.delete(channel.chatId);
           channel.fail(new ConclaveRealtimeError(ack.error ?? 'Subscription refused', channel.chatId));
@@ -185,8 +180,7 @@ export class RealtimeConnection {
     const channels = [...this.channels.values()];
     this.channels.clear();
     this.teardown();
-    for (const channel of channels)
-      channel.fail(new ConclaveRealtimeError(error.message, channel.chatId));
+    for (const channel of channels) channel.fail(new ConclaveRealtimeError(error.message, channel.chatId));
   }
 
   private closeIfIdle(): void {
@@ -199,6 +193,24 @@ export class RealtimeConnection {
     if (!socket) return;
     socket.removeAllListeners();
     socket.close();
+  }
+}
+
+class Subscription extends EventStream<ChatEvent> implements ChatSubscription {
+  constructor(
+    readonly chatId: string,
+    private readonly cursor: SeqCursor,
+    onClose: () => void,
+  ) {
+    super(onClose);
+  }
+
+  get lastSeq(): number {
+    return this.cursor.lastSeq;
+  }
+
+  close(): void {
+    void this.return();
   }
 }
 

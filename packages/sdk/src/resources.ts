@@ -15,7 +15,9 @@ export class Flows {
 
   async versions(flowId: string): Promise<FlowVersion[]> {
     return unpage(
-      await call<FlowVersion[] | Page<FlowVersion>>(this.api, 'GET', '/flows/{id}/versions', { path: { id: flowId } }),
+      await call<FlowVersion[] | Page<FlowVersion>>(this.api, 'GET', '/flows/{id}/versions', {
+        path: { id: flowId },
+      }),
     );
   }
 
@@ -52,7 +54,10 @@ export class Agents {
     return call(this.api, 'POST', '/agents', { body });
   }
 
-  update(agentId: string, body: Partial<Pick<Agent, 'name' | 'enabled' | 'is_primary' | 'domain'>>): Promise<Agent> {
+  update(
+    agentId: string,
+    body: Partial<Pick<Agent, 'name' | 'enabled' | 'is_primary' | 'domain'>>,
+  ): Promise<Agent> {
     return call(this.api, 'PATCH', '/agents/{id}', { path: { id: agentId }, body });
   }
 }
