@@ -237,7 +237,8 @@ describe('SDK subscribe across an API restart (queue mode: runs on a worker)', (
           const { rows } = await q.api.db.query(`SELECT last_seq FROM chats WHERE id = $1`, [chat.id]);
           return rows[0].last_seq >= seen + 3;
         });
-        await q.api.startInstance({ PORT: port });
+        // Start-up is slow on a loaded machine; the run goes on meanwhile, which is the point.
+        await q.api.startInstance({ PORT: port }, { readyTimeoutMs: 120_000 });
       });
       expect(seqs(events)).toEqual(oneToN(events.length));
       expect(events.filter(isTerminalEvent).map((e) => e.type)).toEqual(['run.completed']);
@@ -246,5 +247,5 @@ describe('SDK subscribe across an API restart (queue mode: runs on a worker)', (
     } finally {
       conclave.close();
     }
-  }, 120_000);
+  }, 240_000);
 });

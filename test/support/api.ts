@@ -12,8 +12,14 @@ export interface TestApi {
   db: Pool;
   /** A new account with one API key. */
   account(options?: AccountOptions): Promise<TestAccount>;
-  /** Another API instance on the same database, with the same environment plus `extra`; stopped by `close()`. */
-  startInstance(extra?: Record<string, string>): Promise<{ url: string; process: AppProcess }>;
+  /**
+   * Another API instance on the same database, with the same environment plus `extra` (`PORT` reuses
+   * a stopped instance's address); stopped by `close()`. `readyTimeoutMs` bounds its start-up.
+   */
+  startInstance(
+    extra?: Record<string, string>,
+    options?: { readyTimeoutMs?: number },
+  ): Promise<{ url: string; process: AppProcess }>;
   close(): Promise<void>;
 }
 
@@ -54,8 +60,8 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     databaseUrl: database.url,
     db,
     account: (options) => createAccount(db, url, options),
-    async startInstance(extra = {}) {
-      const instance = await startApiProcess(database.url, { ...env, ...extra });
+    async startInstance(extra = {}, options = {}) {
+      const instance = await startApiProcess(database.url, { ...env, ...extra }, options.readyTimeoutMs);
       instances.push(instance.process);
       return instance;
     },
@@ -78,6 +84,7 @@ export interface AccountOptions {
 async function startApiProcess(
   databaseUrl: string,
   env: Record<string, string>,
+  readyTimeoutMs?: number,
 ): Promise<{ url: string; process: AppProcess }> {
   const port = await freePort();
   const proc = await startProcess(
@@ -94,6 +101,7 @@ async function startApiProcess(
       ...env,
     },
     /listening on/,
+    readyTimeoutMs,
   );
   return { url: `http://127.0.0.1:${port}`, process: proc };
 }
