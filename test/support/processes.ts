@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+
+export { freePort } from '../../bench/support/free-port';
 
 const ROOT = resolve(__dirname, '../..');
 export const API_MAIN = resolve(ROOT, 'dist/apps/api/src/main.js');
@@ -13,17 +14,6 @@ export interface AppProcess {
   stop(): Promise<void>;
   /** SIGKILL: a crash, no clean-up. */
   kill(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /**
