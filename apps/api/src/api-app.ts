@@ -162,10 +162,8 @@ export async function createApiApp(
   // Browsers may read the transcript's page headers too (GET /chats/{id}/messages).
   app.enableCors({ exposedHeaders: ['X-Has-More', 'X-Next-Cursor', 'Link'] });
   serveConsole(app);
-  // socket.io on the same HTTP server; Redis adapter in queue mode (see realtime-io.adapter.ts).
-  const io = new RealtimeIoAdapter(app, { redisUrl: config.redisUrl, ...config.realtime });
-  await io.connect();
-  app.useWebSocketAdapter(io);
+  // socket.io on the same HTTP server (see realtime-io.adapter.ts for why no Redis adapter).
+  app.useWebSocketAdapter(new RealtimeIoAdapter(app, config.realtime));
   setupOpenApi(app);
   await app.init();
   sweeper?.start();

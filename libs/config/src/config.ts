@@ -74,7 +74,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\s*[a-z0-9_-]+=\d+\s*(,\s*[a-z0-9_-]+=\d+\s*)*$/i, 'expected plan=limit,plan=limit')
     .optional(),
-  /** Namespaces this deployment's Redis channels/keys (event bus, socket.io adapter). */
+  /** Namespaces this deployment's Redis channels/keys (the event bus; BullMQ has QUEUE_PREFIX). */
   REDIS_PREFIX: z
     .string()
     .regex(/^[\w:.-]{1,64}$/)
@@ -216,7 +216,7 @@ export interface AppConfig {
     timeoutMs: number;
   };
   realtime: {
-    /** `<prefix>:bus` is the event bus channel, `<prefix>:socket.io` the socket.io adapter's key. */
+    /** `<prefix>:bus` is the event bus channel. */
     redisPrefix: string;
     /** Chats one socket.io connection may subscribe to at once. */
     maxSubscriptions: number;

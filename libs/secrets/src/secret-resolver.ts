@@ -85,9 +85,4 @@ export class SecretResolver {
       );
     return operator.value;
   }
-
-  /** Every operator secret value (to blank them out of error messages). */
-  operatorValues(): string[] {
-    return [...this.operator.values()].map((s) => s.value);
-  }
 }

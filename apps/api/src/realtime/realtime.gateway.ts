@@ -108,7 +108,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       },
     });
     connection.feeds.set(chatId, open);
-    void socket.join(`chat:${chatId}`);
     await open.started;
     if (open.feed.isClosed) return { ok: false, chat_id: chatId, error: 'Subscription ended' };
     return { ok: true, chat_id: chatId, last_seq: open.feed.lastSeq };
@@ -125,7 +124,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const open = connection.feeds.get(chatId);
     open?.stop();
     connection.feeds.delete(chatId);
-    void socket.leave(`chat:${chatId}`);
     return { ok: true, chat_id: chatId, subscribed: false };
   }
 
@@ -141,7 +139,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       connection.stopAccount = this.router.addAccountListener(connection.principal.scope, (envelope) =>
         this.send(socket, envelope),
       );
-      void socket.join(accountRoom(connection.principal));
     }
     return { ok: true };
   }
@@ -150,10 +147,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   unsubscribeAccount(@ConnectedSocket() socket: Socket) {
     const connection = this.connections.get(socket.id);
     connection?.stopAccount?.();
-    if (connection) {
-      connection.stopAccount = undefined;
-      void socket.leave(accountRoom(connection.principal));
-    }
+    if (connection) connection.stopAccount = undefined;
     return { ok: true };
   }
 
@@ -216,10 +210,4 @@ function parseSubscribe(
   if (typeof afterSeq !== 'number' || !Number.isSafeInteger(afterSeq) || afterSeq < 0 || afterSeq > INT4_MAX)
     return { chatId, error: 'after_seq must be a non-negative integer' };
   return { chatId: chatId.toLowerCase(), afterSeq };
-}
-
-/** Room of account-wide listeners; an agent-scoped key's is its agent's, so account broadcasts skip it. */
-function accountRoom(principal: Principal): string {
-  const { accountId, agentId } = principal.scope;
-  return agentId ? `account:${accountId}:agent:${agentId}` : `account:${accountId}`;
 }
