@@ -9,6 +9,7 @@
  * Env: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { loadConfig } from '../libs/config/src';
+import { accountScope, type AccountScope } from '../libs/domain/src';
 import {
   createOpenAiEmbedder,
   type Embedder,
@@ -41,8 +42,8 @@ async function main(): Promise<void> {
     const embedder = createOpenAiEmbedder({ baseUrl: embeddings.url, model: 'toy' }, fetch);
 
     console.log(`evaluation set: ${DOCUMENTS.length} documents, ${QUESTIONS.length} questions\n`);
-    const text = await evaluate(repository, accountId, 'text-only', null);
-    const hybrid = await evaluate(repository, accountId, 'hybrid', embedder);
+    const text = await evaluate(repository, accountScope(accountId), 'text-only', null);
+    const hybrid = await evaluate(repository, accountScope(accountId), 'hybrid', embedder);
     console.log('| mode | recall@3 | MRR | search p50 |');
     console.log('|---|---|---|---|');
     for (const [mode, r] of [
@@ -65,12 +66,12 @@ async function main(): Promise<void> {
 
 async function evaluate(
   repository: KnowledgeRepository,
-  accountId: string,
+  owner: AccountScope,
   label: string,
   embedder: Embedder | null,
 ): Promise<Result> {
   const config = loadConfig({});
-  const base = await repository.createBase(accountId, { name: label, language: 'english' });
+  const base = await repository.createBase(owner, { name: label, language: 'english' });
   const ingestion = new KnowledgeIngestion({
     repository,
     fetch,
@@ -82,7 +83,7 @@ async function evaluate(
   });
   const docOf = new Map<string, string>();
   for (const doc of DOCUMENTS) {
-    const source = await repository.createSource(accountId, base.id, {
+    const source = await repository.createSource(owner, base.id, {
       kind: 'text',
       title: doc.title,
       content: Buffer.from(doc.body),
@@ -98,7 +99,7 @@ async function evaluate(
   const times: number[] = [];
   for (const q of QUESTIONS) {
     const started = performance.now();
-    const results = await search.search(accountId, base.id, q.question, { k: 10 });
+    const results = await search.search(owner, base.id, q.question, { k: 10 });
     times.push(performance.now() - started);
     const ranked = [...new Set(results.map((r) => docOf.get(r.source_id)))];
     const rank = ranked.indexOf(q.expected) + 1;

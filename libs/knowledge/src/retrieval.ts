@@ -1,4 +1,4 @@
-import type { FlowSpec, KnowledgeRef, PromptMessage } from '@conclave/domain';
+import { accountScope, type FlowSpec, type KnowledgeRef, type PromptMessage } from '@conclave/domain';
 import type { KnowledgeSearch, SearchHit } from './search';
 
 /**
@@ -99,9 +99,11 @@ export interface KnowledgeRetriever {
 export function createRetriever(search: KnowledgeSearch): KnowledgeRetriever {
   return {
     async retrieve(accountId, ref, query) {
-      const base = await search.findBase(accountId, ref.base);
+      // A run executes off-request for its chat's account; bases belong to the whole account.
+      const owner = accountScope(accountId);
+      const base = await search.findBase(owner, ref.base);
       if (!base) return [];
-      return search.search(accountId, base.id, query, { k: ref.top_k, minScore: ref.min_score });
+      return search.search(owner, base.id, query, { k: ref.top_k, minScore: ref.min_score });
     },
   };
 }

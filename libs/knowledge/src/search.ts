@@ -1,4 +1,4 @@
-import { isUuid } from '@conclave/domain';
+import { type AccountScope, isUuid } from '@conclave/domain';
 import type { ChunkCandidate, KnowledgeBaseRow, KnowledgeRepository } from '@conclave/persistence';
 import { cosine, type Embedder } from './embeddings';
 import { clampQuery, looseQuery } from './query';
@@ -46,12 +46,12 @@ export class KnowledgeSearch {
   ) {}
 
   /** The base named by a flow or an agent: an id, or a name within the account. */
-  findBase(accountId: string, ref: string): Promise<KnowledgeBaseRow | null> {
-    return this.repository.findBase(accountId, ref, isUuid(ref));
+  findBase(owner: AccountScope, ref: string): Promise<KnowledgeBaseRow | null> {
+    return this.repository.findBase(owner, ref, isUuid(ref));
   }
 
   async search(
-    accountId: string,
+    owner: AccountScope,
     baseId: string,
     question: string,
     options: SearchOptions,
@@ -60,7 +60,7 @@ export class KnowledgeSearch {
     const loose = looseQuery(text);
     if (!loose) return [];
     const candidates = await this.repository.searchText(
-      accountId,
+      owner,
       baseId,
       { strict: text, loose },
       this.embedder ? CANDIDATES : options.k,

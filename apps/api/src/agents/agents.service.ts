@@ -75,7 +75,7 @@ export class AgentsService {
   ): Promise<string | null | undefined> {
     if (id === undefined || id === null) return id;
     const base = isUuid(id)
-      ? await this.knowledge.repository.getBase(owner.accountId, id.toLowerCase())
+      ? await this.knowledge.repository.getBase(owner, id.toLowerCase())
       : null;
     if (!base) throw notFound('Knowledge base');
     return base.id;

@@ -14,7 +14,8 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { ApiKeyGuard, CurrentPrincipal, ManagesAccount, type Principal } from '@conclave/auth';
+import { AccountOwner, ApiKeyGuard, ManagesAccount } from '@conclave/auth';
+import type { AccountScope } from '@conclave/domain';
 import type { Request } from 'express';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
@@ -48,33 +49,33 @@ export class KnowledgeController {
   constructor(private readonly knowledge: KnowledgeService) {}
 
   @Post()
-  async create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(CreateBaseBody)) body: CreateBaseBody) {
-    return toBaseDto(await this.knowledge.createBase(p, body));
+  async create(@AccountOwner() owner: AccountScope, @Body(new ZodPipe(CreateBaseBody)) body: CreateBaseBody) {
+    return toBaseDto(await this.knowledge.createBase(owner, body));
   }
 
   @Get()
-  async list(@CurrentPrincipal() p: Principal) {
-    return (await this.knowledge.listBases(p)).map(toBaseDto);
+  async list(@AccountOwner() owner: AccountScope) {
+    return (await this.knowledge.listBases(owner)).map(toBaseDto);
   }
 
   @Get(':id')
-  async get(@CurrentPrincipal() p: Principal, @Param('id', baseId) id: string) {
-    return toBaseDto(await this.knowledge.getBase(p, id));
+  async get(@AccountOwner() owner: AccountScope, @Param('id', baseId) id: string) {
+    return toBaseDto(await this.knowledge.getBase(owner, id));
   }
 
   @Patch(':id')
   async update(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', baseId) id: string,
     @Body(new ZodPipe(UpdateBaseBody)) body: UpdateBaseBody,
   ) {
-    return toBaseDto(await this.knowledge.updateBase(p, id, body));
+    return toBaseDto(await this.knowledge.updateBase(owner, id, body));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@CurrentPrincipal() p: Principal, @Param('id', baseId) id: string): Promise<void> {
-    await this.knowledge.deleteBase(p, id);
+  async delete(@AccountOwner() owner: AccountScope, @Param('id', baseId) id: string): Promise<void> {
+    await this.knowledge.deleteBase(owner, id);
   }
 
   /**
@@ -86,7 +87,7 @@ export class KnowledgeController {
   @HttpCode(202)
   @UseInterceptors(FileInterceptor('file'))
   async addSource(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', baseId) id: string,
     @Req() req: Request,
     @UploadedFile() file: UploadedDocument | undefined,
@@ -94,54 +95,54 @@ export class KnowledgeController {
   ) {
     const multipart = (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
     const source = multipart
-      ? await this.knowledge.addUpload(p, id, file, uploadFields.transform(body ?? {}))
-      : await this.knowledge.addSource(p, id, sourceBody.transform(body));
+      ? await this.knowledge.addUpload(owner, id, file, uploadFields.transform(body ?? {}))
+      : await this.knowledge.addSource(owner, id, sourceBody.transform(body));
     return toSourceDto(source);
   }
 
   @Get(':id/sources')
-  async listSources(@CurrentPrincipal() p: Principal, @Param('id', baseId) id: string) {
-    return (await this.knowledge.listSources(p, id)).map(toSourceDto);
+  async listSources(@AccountOwner() owner: AccountScope, @Param('id', baseId) id: string) {
+    return (await this.knowledge.listSources(owner, id)).map(toSourceDto);
   }
 
   @Get(':id/sources/:sourceId')
   async getSource(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', baseId) id: string,
     @Param('sourceId', sourceId) source: string,
   ) {
-    return toSourceDto(await this.knowledge.getSource(p, id, source));
+    return toSourceDto(await this.knowledge.getSource(owner, id, source));
   }
 
   @Post(':id/sources/:sourceId/resync')
   @HttpCode(202)
   async resync(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', baseId) id: string,
     @Param('sourceId', sourceId) source: string,
   ) {
-    return toSourceDto(await this.knowledge.resync(p, id, source));
+    return toSourceDto(await this.knowledge.resync(owner, id, source));
   }
 
   @Delete(':id/sources/:sourceId')
   @HttpCode(204)
   async deleteSource(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', baseId) id: string,
     @Param('sourceId', sourceId) source: string,
   ): Promise<void> {
-    await this.knowledge.deleteSource(p, id, source);
+    await this.knowledge.deleteSource(owner, id, source);
   }
 
   /** The ranked chunks a question finds, with scores: what an agent of this base would be given. */
   @Post(':id/search')
   @HttpCode(200)
   async search(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', baseId) id: string,
     @Body(new ZodPipe(SearchBody)) body: SearchBody,
   ) {
-    const hits = await this.knowledge.search(p, id, body);
+    const hits = await this.knowledge.search(owner, id, body);
     return { query: body.query, k: body.k, results: hits.map(toHitDto) };
   }
 }

@@ -11,7 +11,8 @@ import {
   UseFilters,
   UseGuards,
 } from '@nestjs/common';
-import { ApiKeyGuard, CurrentPrincipal, ManagesAccount, type Principal } from '@conclave/auth';
+import { AccountOwner, ApiKeyGuard, ManagesAccount } from '@conclave/auth';
+import type { AccountScope } from '@conclave/domain';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -38,64 +39,64 @@ export class WebhooksController {
   /** The response is the only time the signing secret is shown. */
   @Post()
   async create(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Body(new ZodPipe(CreateWebhookBody)) body: CreateWebhookBody,
   ) {
-    return toWebhookDto(await this.webhooks.create(p, body), { withSecret: true });
+    return toWebhookDto(await this.webhooks.create(owner, body), { withSecret: true });
   }
 
   @Get()
-  async list(@CurrentPrincipal() p: Principal) {
-    return (await this.webhooks.list(p)).map((w) => toWebhookDto(w));
+  async list(@AccountOwner() owner: AccountScope) {
+    return (await this.webhooks.list(owner)).map((w) => toWebhookDto(w));
   }
 
   @Get(':id')
-  async get(@CurrentPrincipal() p: Principal, @Param('id', webhookId) id: string) {
-    return toWebhookDto(await this.webhooks.get(p, id));
+  async get(@AccountOwner() owner: AccountScope, @Param('id', webhookId) id: string) {
+    return toWebhookDto(await this.webhooks.get(owner, id));
   }
 
   @Patch(':id')
   async update(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', webhookId) id: string,
     @Body(new ZodPipe(UpdateWebhookBody)) body: UpdateWebhookBody,
   ) {
-    return toWebhookDto(await this.webhooks.update(p, id, body));
+    return toWebhookDto(await this.webhooks.update(owner, id, body));
   }
 
   @Delete(':id')
   @HttpCode(204)
-  async delete(@CurrentPrincipal() p: Principal, @Param('id', webhookId) id: string): Promise<void> {
-    await this.webhooks.delete(p, id);
+  async delete(@AccountOwner() owner: AccountScope, @Param('id', webhookId) id: string): Promise<void> {
+    await this.webhooks.delete(owner, id);
   }
 
   @Get(':id/deliveries')
   async deliveries(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', webhookId) id: string,
     @Query(new ZodPipe(ListDeliveriesQuery)) query: ListDeliveriesQuery,
   ) {
-    const page = await this.webhooks.deliveries(p, id, query);
+    const page = await this.webhooks.deliveries(owner, id, query);
     return { data: page.items.map(toDeliveryDto), next_cursor: page.nextCursor };
   }
 
   @Get(':id/deliveries/:deliveryId')
   async delivery(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', webhookId) id: string,
     @Param('deliveryId', deliveryId) delivery: string,
   ) {
-    return toDeliveryDto(await this.webhooks.delivery(p, id, delivery));
+    return toDeliveryDto(await this.webhooks.delivery(owner, id, delivery));
   }
 
   /** Sends the delivery again now (a fresh retry window); answers 202 with the delivery. */
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
   async redeliver(
-    @CurrentPrincipal() p: Principal,
+    @AccountOwner() owner: AccountScope,
     @Param('id', webhookId) id: string,
     @Param('deliveryId', deliveryId) delivery: string,
   ) {
-    return toDeliveryDto(await this.webhooks.redeliver(p, id, delivery));
+    return toDeliveryDto(await this.webhooks.redeliver(owner, id, delivery));
   }
 }

@@ -1,21 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@conclave/auth';
-import { DomainError, invalid, notFound } from '@conclave/domain';
+import { type AccountScope, invalid, notFound } from '@conclave/domain';
 import { WebhooksRepository, type WebhookDeliveryRow, type WebhookEndpointRow } from '@conclave/persistence';
 import { generateWebhookSecret, WEBHOOK_EVENT_TYPES } from '@conclave/webhooks';
 import type { CreateWebhookBody, ListDeliveriesQuery, UpdateWebhookBody } from './dto/webhook.dto';
 
 /**
- * Webhook endpoints of an account and their delivery log. Management: a key scoped to one agent
- * gets 403 (it may only talk to its agent). Another account's ids answer 404.
+ * Webhook endpoints of an account and their delivery log. Management data: every method takes the
+ * `AccountScope` that only `@ManagesAccount()` routes obtain (an agent-scoped key gets 403 before
+ * reaching here). Another account's ids answer 404.
  */
 @Injectable()
 export class WebhooksService {
   constructor(private readonly webhooks: WebhooksRepository) {}
 
-  async create(p: Principal, body: CreateWebhookBody): Promise<WebhookEndpointRow> {
-    assertManager(p);
-    return this.webhooks.createEndpoint(p.accountId, {
+  async create(owner: AccountScope, body: CreateWebhookBody): Promise<WebhookEndpointRow> {
+    return this.webhooks.createEndpoint(owner, {
       url: body.url,
       events: body.events ?? [...WEBHOOK_EVENT_TYPES],
       description: body.description ?? null,
@@ -24,34 +23,30 @@ export class WebhooksService {
     });
   }
 
-  async list(p: Principal): Promise<WebhookEndpointRow[]> {
-    assertManager(p);
-    return this.webhooks.listEndpoints(p.accountId);
+  async list(owner: AccountScope): Promise<WebhookEndpointRow[]> {
+    return this.webhooks.listEndpoints(owner);
   }
 
-  async get(p: Principal, id: string): Promise<WebhookEndpointRow> {
-    assertManager(p);
-    const row = await this.webhooks.getEndpoint(p.accountId, id);
+  async get(owner: AccountScope, id: string): Promise<WebhookEndpointRow> {
+    const row = await this.webhooks.getEndpoint(owner, id);
     if (!row) throw notFound('Webhook');
     return row;
   }
 
-  async update(p: Principal, id: string, body: UpdateWebhookBody): Promise<WebhookEndpointRow> {
-    assertManager(p);
-    const row = await this.webhooks.updateEndpoint(p.accountId, id, body);
+  async update(owner: AccountScope, id: string, body: UpdateWebhookBody): Promise<WebhookEndpointRow> {
+    const row = await this.webhooks.updateEndpoint(owner, id, body);
     if (!row) throw notFound('Webhook');
     return row;
   }
 
-  async delete(p: Principal, id: string): Promise<void> {
-    assertManager(p);
-    if (!(await this.webhooks.deleteEndpoint(p.accountId, id))) throw notFound('Webhook');
+  async delete(owner: AccountScope, id: string): Promise<void> {
+    if (!(await this.webhooks.deleteEndpoint(owner, id))) throw notFound('Webhook');
   }
 
-  async deliveries(p: Principal, id: string, query: ListDeliveriesQuery) {
-    await this.get(p, id);
+  async deliveries(owner: AccountScope, id: string, query: ListDeliveriesQuery) {
+    await this.get(owner, id);
     const before = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const rows = await this.webhooks.listDeliveries(p.accountId, id, {
+    const rows = await this.webhooks.listDeliveries(owner, id, {
       limit: query.limit + 1,
       status: query.status,
       before,
@@ -61,23 +56,19 @@ export class WebhooksService {
     return { items: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
   }
 
-  async delivery(p: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryRow> {
-    await this.get(p, id);
-    const row = await this.webhooks.getDelivery(p.accountId, id, deliveryId);
+  async delivery(owner: AccountScope, id: string, deliveryId: string): Promise<WebhookDeliveryRow> {
+    await this.get(owner, id);
+    const row = await this.webhooks.getDelivery(owner, id, deliveryId);
     if (!row) throw notFound('Delivery');
     return row;
   }
 
-  async redeliver(p: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryRow> {
-    await this.get(p, id);
-    const row = await this.webhooks.redeliver(p.accountId, id, deliveryId);
+  async redeliver(owner: AccountScope, id: string, deliveryId: string): Promise<WebhookDeliveryRow> {
+    await this.get(owner, id);
+    const row = await this.webhooks.redeliver(owner, id, deliveryId);
     if (!row) throw notFound('Delivery');
     return row;
   }
-}
-
-function assertManager(p: Principal): void {
-  if (p.agentId) throw new DomainError('forbidden', 'A key scoped to an agent cannot manage webhooks');
 }
 
 function encodeCursor(row: WebhookDeliveryRow): string {

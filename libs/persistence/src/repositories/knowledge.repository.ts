@@ -1,3 +1,4 @@
+import type { AccountScope } from '@conclave/domain';
 import type { Database } from '../database';
 
 export type KnowledgeLanguage = 'english' | 'indonesian' | 'simple';
@@ -103,56 +104,57 @@ const SOURCE_COLUMNS = `id, base_id, account_id, kind, title, url, filename, med
   progress, chunk_count, attempt, created_at, updated_at, indexed_at`;
 
 /**
- * Knowledge bases, sources and chunks. Every read and write a caller can reach is scoped by the
- * owning account; the indexing side (claim, chunks, finish) works by source id under a lease and an
+ * Knowledge bases, sources and chunks. Every read and write a caller can reach takes the owning
+ * account's `AccountScope` (bases are account management data; a run's retrieval is off-request and
+ * builds one with `accountScope`); the indexing side (claim, chunks, finish) works by source id under a lease and an
  * attempt number, so a stale indexer can never overwrite a newer one's result.
  */
 export class KnowledgeRepository {
   constructor(private readonly db: Database) {}
 
   async createBase(
-    accountId: string,
+    owner: AccountScope,
     base: { name: string; description?: string | null; language: KnowledgeLanguage },
   ): Promise<KnowledgeBaseRow> {
     const [row] = await this.db.query<{ id: string }>(
       `INSERT INTO knowledge_bases (account_id, name, description, language, ts_config)
        VALUES ($1, $2, $3, $4, $5::regconfig) RETURNING id`,
-      [accountId, base.name, base.description ?? null, base.language, TS_CONFIG[base.language]],
+      [owner.accountId, base.name, base.description ?? null, base.language, TS_CONFIG[base.language]],
     );
-    return (await this.getBase(accountId, row.id))!;
+    return (await this.getBase(owner, row.id))!;
   }
 
-  async listBases(accountId: string): Promise<KnowledgeBaseRow[]> {
+  async listBases(owner: AccountScope): Promise<KnowledgeBaseRow[]> {
     return this.db.query<KnowledgeBaseRow>(
       `SELECT ${BASE_COLUMNS} FROM knowledge_bases b WHERE b.account_id = $1 ORDER BY b.created_at DESC, b.id DESC`,
-      [accountId],
+      [owner.accountId],
     );
   }
 
-  async getBase(accountId: string, id: string): Promise<KnowledgeBaseRow | null> {
+  async getBase(owner: AccountScope, id: string): Promise<KnowledgeBaseRow | null> {
     const [row] = await this.db.query<KnowledgeBaseRow>(
       `SELECT ${BASE_COLUMNS} FROM knowledge_bases b WHERE b.id = $1 AND b.account_id = $2`,
-      [id, accountId],
+      [id, owner.accountId],
     );
     return row ?? null;
   }
 
   /** A base by id or, failing that, by its name (flows may name a base). */
-  async findBase(accountId: string, ref: string, isId: boolean): Promise<KnowledgeBaseRow | null> {
+  async findBase(owner: AccountScope, ref: string, isId: boolean): Promise<KnowledgeBaseRow | null> {
     if (isId) {
-      const byId = await this.getBase(accountId, ref.toLowerCase());
+      const byId = await this.getBase(owner, ref.toLowerCase());
       if (byId) return byId;
     }
     const [row] = await this.db.query<KnowledgeBaseRow>(
       `SELECT ${BASE_COLUMNS} FROM knowledge_bases b WHERE b.account_id = $1 AND b.name = $2
        ORDER BY b.created_at LIMIT 1`,
-      [accountId, ref],
+      [owner.accountId, ref],
     );
     return row ?? null;
   }
 
   async updateBase(
-    accountId: string,
+    owner: AccountScope,
     id: string,
     changes: { name?: string; description?: string | null },
   ): Promise<KnowledgeBaseRow | null> {
@@ -160,27 +162,27 @@ export class KnowledgeRepository {
       `UPDATE knowledge_bases SET name = coalesce($3, name),
          description = CASE WHEN $4 THEN $5 ELSE description END, updated_at = now()
        WHERE id = $1 AND account_id = $2`,
-      [id, accountId, changes.name ?? null, changes.description !== undefined, changes.description ?? null],
+      [id, owner.accountId, changes.name ?? null, changes.description !== undefined, changes.description ?? null],
     );
-    return count ? this.getBase(accountId, id) : null;
+    return count ? this.getBase(owner, id) : null;
   }
 
   /** Deletes the base; its sources and their chunks go with it (cascade). */
-  async deleteBase(accountId: string, id: string): Promise<boolean> {
+  async deleteBase(owner: AccountScope, id: string): Promise<boolean> {
     const { count } = await this.db.execute(`DELETE FROM knowledge_bases WHERE id = $1 AND account_id = $2`, [
       id,
-      accountId,
+      owner.accountId,
     ]);
     return count > 0;
   }
 
-  async createSource(accountId: string, baseId: string, source: NewSource): Promise<KnowledgeSourceRow> {
+  async createSource(owner: AccountScope, baseId: string, source: NewSource): Promise<KnowledgeSourceRow> {
     const [row] = await this.db.query<KnowledgeSourceRow>(
       `INSERT INTO knowledge_sources (base_id, account_id, kind, title, url, filename, media_type, content, crawl, bytes)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${SOURCE_COLUMNS}`,
       [
         baseId,
-        accountId,
+        owner.accountId,
         source.kind,
         source.title ?? null,
         source.url ?? null,
@@ -194,26 +196,26 @@ export class KnowledgeRepository {
     return row;
   }
 
-  async listSources(accountId: string, baseId: string): Promise<KnowledgeSourceRow[]> {
+  async listSources(owner: AccountScope, baseId: string): Promise<KnowledgeSourceRow[]> {
     return this.db.query<KnowledgeSourceRow>(
       `SELECT ${SOURCE_COLUMNS} FROM knowledge_sources WHERE base_id = $1 AND account_id = $2 ORDER BY created_at, id`,
-      [baseId, accountId],
+      [baseId, owner.accountId],
     );
   }
 
-  async getSource(accountId: string, baseId: string, id: string): Promise<KnowledgeSourceRow | null> {
+  async getSource(owner: AccountScope, baseId: string, id: string): Promise<KnowledgeSourceRow | null> {
     const [row] = await this.db.query<KnowledgeSourceRow>(
       `SELECT ${SOURCE_COLUMNS} FROM knowledge_sources WHERE id = $1 AND base_id = $2 AND account_id = $3`,
-      [id, baseId, accountId],
+      [id, baseId, owner.accountId],
     );
     return row ?? null;
   }
 
   /** Deletes the source and its chunks (cascade); an indexer still at work loses its lease. */
-  async deleteSource(accountId: string, baseId: string, id: string): Promise<boolean> {
+  async deleteSource(owner: AccountScope, baseId: string, id: string): Promise<boolean> {
     const { count } = await this.db.execute(
       `DELETE FROM knowledge_sources WHERE id = $1 AND base_id = $2 AND account_id = $3`,
-      [id, baseId, accountId],
+      [id, baseId, owner.accountId],
     );
     return count > 0;
   }
@@ -222,13 +224,13 @@ export class KnowledgeRepository {
    * Queues the source for indexing again. Refused (null) while it is pending or indexing: one
    * indexer per source. The live chunks keep answering until the new ones replace them.
    */
-  async resync(accountId: string, baseId: string, id: string): Promise<KnowledgeSourceRow | null> {
+  async resync(owner: AccountScope, baseId: string, id: string): Promise<KnowledgeSourceRow | null> {
     const [row] = await this.db.query<KnowledgeSourceRow>(
       `UPDATE knowledge_sources SET status = 'pending', reason = NULL, progress = '{}', lease_until = NULL,
          updated_at = now()
        WHERE id = $1 AND base_id = $2 AND account_id = $3 AND status IN ('ready', 'failed')
        RETURNING ${SOURCE_COLUMNS}`,
-      [id, baseId, accountId],
+      [id, baseId, owner.accountId],
     );
     return row ?? null;
   }
@@ -346,10 +348,10 @@ export class KnowledgeRepository {
     );
   }
 
-  async chunkCount(accountId: string): Promise<number> {
+  async chunkCount(owner: AccountScope): Promise<number> {
     const [{ n }] = await this.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM knowledge_chunks WHERE account_id = $1`,
-      [accountId],
+      [owner.accountId],
     );
     return n;
   }
@@ -360,7 +362,7 @@ export class KnowledgeRepository {
    * matches. Only live generations are searched.
    */
   async searchText(
-    accountId: string,
+    owner: AccountScope,
     baseId: string,
     query: { strict: string; loose: string },
     limit: number,
@@ -379,7 +381,7 @@ export class KnowledgeRepository {
        WHERE c.base_id = $1 AND c.account_id = $2 AND c.tsv @@ q.loose
        ORDER BY rank DESC, c.id
        LIMIT $5`,
-      [baseId, accountId, query.strict, query.loose, limit],
+      [baseId, owner.accountId, query.strict, query.loose, limit],
     );
   }
 }

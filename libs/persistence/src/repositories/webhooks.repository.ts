@@ -1,3 +1,4 @@
+import type { AccountScope } from '@conclave/domain';
 import type { Database, Sql } from '../database';
 
 export interface WebhookEndpointRow {
@@ -82,19 +83,20 @@ const DELIVERY_COLUMNS = `d.id, d.endpoint_id, d.account_id, d.event_type, d.pay
   d.updated_at, d.completed_at`;
 
 /**
- * Webhook endpoints (scoped by account) and the delivery outbox. Deliveries are created by the
+ * Webhook endpoints (every method a request reaches takes the account's `AccountScope`) and the
+ * delivery outbox. Deliveries are created by the
  * `events` trigger (see the migration), claimed with a short lease so two deliverers never send the
  * same attempt, and every outcome is recorded in one transaction with the endpoint's failure streak.
  */
 export class WebhooksRepository {
   constructor(private readonly db: Database) {}
 
-  async createEndpoint(accountId: string, endpoint: NewWebhookEndpoint): Promise<WebhookEndpointRow> {
+  async createEndpoint(owner: AccountScope, endpoint: NewWebhookEndpoint): Promise<WebhookEndpointRow> {
     const [row] = await this.db.query<WebhookEndpointRow>(
       `INSERT INTO webhook_endpoints (account_id, url, description, events, secret, enabled)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${ENDPOINT_COLUMNS}`,
       [
-        accountId,
+        owner.accountId,
         endpoint.url,
         endpoint.description ?? null,
         endpoint.events,
@@ -105,24 +107,24 @@ export class WebhooksRepository {
     return row;
   }
 
-  async listEndpoints(accountId: string): Promise<WebhookEndpointRow[]> {
+  async listEndpoints(owner: AccountScope): Promise<WebhookEndpointRow[]> {
     return this.db.query<WebhookEndpointRow>(
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE account_id = $1 ORDER BY created_at, id`,
-      [accountId],
+      [owner.accountId],
     );
   }
 
-  async getEndpoint(accountId: string, id: string): Promise<WebhookEndpointRow | null> {
+  async getEndpoint(owner: AccountScope, id: string): Promise<WebhookEndpointRow | null> {
     const [row] = await this.db.query<WebhookEndpointRow>(
       `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoints WHERE id = $1 AND account_id = $2`,
-      [id, accountId],
+      [id, owner.accountId],
     );
     return row ?? null;
   }
 
   /** Re-enabling clears the failure streak and the reason it was disabled. */
   async updateEndpoint(
-    accountId: string,
+    owner: AccountScope,
     id: string,
     changes: WebhookEndpointChanges,
   ): Promise<WebhookEndpointRow | null> {
@@ -139,7 +141,7 @@ export class WebhooksRepository {
        WHERE id = $1 AND account_id = $2 RETURNING ${ENDPOINT_COLUMNS}`,
       [
         id,
-        accountId,
+        owner.accountId,
         changes.url ?? null,
         changes.description !== undefined,
         changes.description ?? null,
@@ -150,17 +152,17 @@ export class WebhooksRepository {
     return row ?? null;
   }
 
-  async deleteEndpoint(accountId: string, id: string): Promise<boolean> {
+  async deleteEndpoint(owner: AccountScope, id: string): Promise<boolean> {
     const { count } = await this.db.execute(
       `DELETE FROM webhook_endpoints WHERE id = $1 AND account_id = $2`,
-      [id, accountId],
+      [id, owner.accountId],
     );
     return count > 0;
   }
 
   /** Newest first; `before` is the last item's `(created_at, id)` of the previous page. */
   async listDeliveries(
-    accountId: string,
+    owner: AccountScope,
     endpointId: string,
     options: { limit: number; status?: WebhookDeliveryStatus; before?: { createdAt: string; id: string } },
   ): Promise<WebhookDeliveryRow[]> {
@@ -172,7 +174,7 @@ export class WebhooksRepository {
        ORDER BY d.created_at DESC, d.id DESC LIMIT $6`,
       [
         endpointId,
-        accountId,
+        owner.accountId,
         options.status ?? null,
         options.before?.createdAt ?? null,
         options.before?.id ?? null,
@@ -181,21 +183,21 @@ export class WebhooksRepository {
     );
   }
 
-  async getDelivery(accountId: string, endpointId: string, id: string): Promise<WebhookDeliveryRow | null> {
+  async getDelivery(owner: AccountScope, endpointId: string, id: string): Promise<WebhookDeliveryRow | null> {
     const [row] = await this.db.query<WebhookDeliveryRow>(
       `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.id = $1 AND d.endpoint_id = $2 AND d.account_id = $3`,
-      [id, endpointId, accountId],
+      [id, endpointId, owner.accountId],
     );
     return row ?? null;
   }
 
   /** Manual redelivery: pending again now, with a fresh retry window; the attempt log is kept. */
-  async redeliver(accountId: string, endpointId: string, id: string): Promise<WebhookDeliveryRow | null> {
+  async redeliver(owner: AccountScope, endpointId: string, id: string): Promise<WebhookDeliveryRow | null> {
     const [row] = await this.db.query<WebhookDeliveryRow>(
       `UPDATE webhook_deliveries d SET status = 'pending', next_attempt_at = now(), retry_from = now(),
          lease_until = NULL, completed_at = NULL, updated_at = now()
        WHERE d.id = $1 AND d.endpoint_id = $2 AND d.account_id = $3 RETURNING ${DELIVERY_COLUMNS}`,
-      [id, endpointId, accountId],
+      [id, endpointId, owner.accountId],
     );
     return row ?? null;
   }
