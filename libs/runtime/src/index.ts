@@ -6,3 +6,6 @@ export * from './run-dispatcher';
 export * from './run-executor';
 export * from './run-sweeper';
 export * from './replay';
+export * from './store/run-store';
+export * from './store/postgres-run-store';
+export * from './store/memory-run-store';

@@ -79,6 +79,17 @@ const CLAIM_SQL = `UPDATE runs SET status = 'running', lease_owner = $2, lease_u
    AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
  RETURNING *`;
 
+/** `RunsRepository.executionContext`. */
+export interface ExecutionContext {
+  account_id: string;
+  knowledge_base: string | null;
+  flow_spec: unknown;
+  messages: MessageRow[];
+  previous_state: Record<string, unknown> | null;
+  run_messages: number;
+  answered_at: Date | null;
+}
+
 export interface FinishArgs {
   runId: string;
   owner?: string;
@@ -564,6 +575,33 @@ export class RunsRepository {
       `SELECT * FROM runs WHERE status = 'waiting' AND input_expires_at < now() ORDER BY input_expires_at LIMIT $1`,
       [limit],
     );
+  }
+
+  /**
+   * What a claimed run executes against: its chat's account, agent knowledge base and pinned flow
+   * spec, the transcript, the previous run's engine state, and the budget it used so far (messages
+   * it wrote; when a person last answered it). Null when the chat was deleted meanwhile.
+   */
+  async executionContext(
+    run: Pick<RunRow, 'id' | 'chat_id' | 'created_at'>,
+  ): Promise<ExecutionContext | null> {
+    const [chat] = await this.db.query<Omit<ExecutionContext, 'messages' | 'previous_state'>>(
+      `SELECT c.account_id, a.knowledge_base, v.spec AS flow_spec,
+              (SELECT count(*)::int FROM messages WHERE run_id = $2) AS run_messages,
+              (SELECT max(created_at) FROM events WHERE chat_id = $1 AND type = 'chat.status'
+                 AND data->>'run_id' = $2::text AND data->>'previous' = 'wait_for_human_input') AS answered_at
+       FROM chats c
+       LEFT JOIN agents a ON a.id = c.agent_id
+       LEFT JOIN flow_versions v ON v.flow_id = c.flow_id AND v.version = c.flow_version
+       WHERE c.id = $1`,
+      [run.chat_id, run.id],
+    );
+    if (!chat) return null;
+    const messages = await this.db.query<MessageRow>(
+      `SELECT * FROM messages WHERE chat_id = $1 ORDER BY seq`,
+      [run.chat_id],
+    );
+    return { ...chat, messages, previous_state: await this.previousState(run) };
   }
 
   private async whyNotStartable(tx: Sql, scope: Scope, chatId: string): Promise<StartRunResult> {

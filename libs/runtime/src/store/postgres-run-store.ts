@@ -1,0 +1,71 @@
+import type {
+  Committed,
+  EventRow,
+  Finished,
+  FinishArgs,
+  RunRow,
+  RunsRepository,
+} from '@conclave/persistence';
+import type { InputWait, RunContext, RunStore, StepCommit } from './run-store';
+import { toTranscriptMessage } from './transcript';
+
+/**
+ * The run store on Postgres: each method is one `RunsRepository` transition (the SQL and its guards
+ * live there; a step is one round trip through `conclave_commit_step`).
+ */
+export class PostgresRunStore implements RunStore {
+  constructor(private readonly runs: RunsRepository) {}
+
+  claim(
+    runId: string,
+    owner: string,
+    leaseMs: number,
+    maxPerAccount?: number,
+  ): Promise<RunRow | 'deferred' | null> {
+    return maxPerAccount
+      ? this.runs.claimWithinCap(runId, owner, leaseMs, maxPerAccount)
+      : this.runs.claim(runId, owner, leaseMs);
+  }
+
+  heartbeat(runId: string, owner: string, leaseMs: number): Promise<{ held: boolean; cancel: boolean }> {
+    return this.runs.heartbeat(runId, owner, leaseMs);
+  }
+
+  async cancelRequested(runId: string): Promise<boolean> {
+    return (await this.runs.get(runId))?.cancel_requested ?? false;
+  }
+
+  async load(run: RunRow): Promise<RunContext | null> {
+    const context = await this.runs.executionContext(run);
+    if (!context) return null;
+    return {
+      accountId: context.account_id,
+      knowledgeBase: context.knowledge_base,
+      flowSpec: context.flow_spec,
+      transcript: context.messages.map(toTranscriptMessage),
+      previousState: context.previous_state,
+      messages: context.run_messages,
+      answeredAt: context.answered_at ? new Date(context.answered_at) : null,
+    };
+  }
+
+  commitStep(args: StepCommit): Promise<Committed> {
+    return this.runs.commitStep(args);
+  }
+
+  waitForInput(args: InputWait): Promise<EventRow[]> {
+    return this.runs.waitForInput(args);
+  }
+
+  finish(args: FinishArgs): Promise<Finished | null> {
+    return this.runs.finishRun(args);
+  }
+
+  release(runId: string, owner: string): Promise<RunRow | null> {
+    return this.runs.release(runId, owner);
+  }
+
+  queuedOfAccount(accountId: string, limit: number): Promise<RunRow[]> {
+    return this.runs.queuedOfAccount(accountId, limit);
+  }
+}
