@@ -9,3 +9,4 @@ export * from './replay';
 export * from './store/run-store';
 export * from './store/postgres-run-store';
 export * from './store/memory-run-store';
+export * from './store/transcript';

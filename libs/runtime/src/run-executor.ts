@@ -20,20 +20,17 @@ import {
 } from '@conclave/knowledge';
 import { isAbortError, type ModelInvoker, ModelProviderError } from '@conclave/llm';
 import {
-  type Database,
   type EventRow,
-  FlowsRepository,
   InsufficientCreditsError,
   LeaseLostError,
-  type MessageRow,
   type RunRow,
-  RunsRepository,
   type RunEnd,
 } from '@conclave/persistence';
 import { type EventBus, toEnvelope } from '@conclave/realtime';
 import { type SecretResolver, SecretRefusedError } from '@conclave/secrets';
 import { type HttpToolLimits, HttpToolRunner } from './http-tool-runner';
 import { type BudgetReason, budgetExceeded, msLeft, type RunBudget, type RunUsage } from './run-budget';
+import type { RunContext, RunStore } from './store/run-store';
 
 export interface RunExecutorOptions {
   leaseMs: number;
@@ -116,21 +113,19 @@ const DEFAULT_BUDGET: RunBudget = { maxSeconds: 900, maxMessages: 500 };
  */
 export class RunExecutor {
   readonly owner: string;
-  private readonly runs: RunsRepository;
   private readonly tools: HttpToolRunner;
   private readonly inFlight = new Map<string, AbortController>();
   private readonly unsubscribe: () => void;
   private draining = false;
 
   constructor(
-    private readonly db: Database,
+    private readonly store: RunStore,
     private readonly engine: Engine,
     private readonly models: ModelInvoker,
     private readonly bus: EventBus,
     private readonly options: RunExecutorOptions,
   ) {
     this.owner = options.owner ?? `${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.runs = new RunsRepository(db);
     this.tools = new HttpToolRunner(options.toolFetch ?? fetch, options.toolLimits);
     this.unsubscribe = bus.subscribe((message) => {
       if (message.kind === 'cancel') this.inFlight.get(message.runId)?.abort(new CancelledError('cancelled'));
@@ -158,9 +153,7 @@ export class RunExecutor {
   async execute(runId: string): Promise<ExecutionResult> {
     if (this.draining) return 'skipped';
     const cap = this.options.maxRunsPerAccount;
-    const claimed = cap
-      ? await this.runs.claimWithinCap(runId, this.owner, this.options.leaseMs, cap)
-      : await this.runs.claim(runId, this.owner, this.options.leaseMs);
+    const claimed = await this.store.claim(runId, this.owner, this.options.leaseMs, cap);
     if (claimed === 'deferred') return 'deferred';
     if (!claimed) return 'skipped';
     const result = await this.executeClaimed(claimed);
@@ -172,7 +165,7 @@ export class RunExecutor {
   private async handOn(accountId: string, cap: number): Promise<void> {
     if (!this.options.onQueued) return;
     try {
-      for (const run of await this.runs.queuedOfAccount(accountId, cap)) this.options.onQueued(run);
+      for (const run of await this.store.queuedOfAccount(accountId, cap)) this.options.onQueued(run);
     } catch (err) {
       this.log(
         `handing on account ${accountId}'s queued runs failed (the sweeper will): ${(err as Error).message}`,
@@ -199,14 +192,18 @@ export class RunExecutor {
     try {
       if (claimed.takeovers > (this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS))
         return await this.abandon(ctx);
-      ctx.usage = await this.usageSoFar(claimed);
+      const context = await this.store.load(claimed);
+      if (!context) return 'skipped'; // deleted meanwhile: the cascade took the run with it
+      ctx.accountId = context.accountId;
+      ctx.defaultBase = context.knowledgeBase;
+      ctx.usage = usageSoFar(claimed, context);
       // A step still in flight when the wall-clock budget runs out (a slow model call, a tool) is aborted.
       deadline = setTimeout(
         () => controller.abort(new BudgetExceededError('max_run_seconds')),
         msLeft(this.budget, ctx.usage.startedAt, new Date()),
       );
       deadline.unref();
-      return await this.drive(ctx);
+      return await this.drive(ctx, context);
     } catch (err) {
       return await this.handleFailure(ctx, err);
     } finally {
@@ -216,28 +213,12 @@ export class RunExecutor {
     }
   }
 
-  private async drive(ctx: StepContext): Promise<ExecutionResult> {
+  private async drive(ctx: StepContext, context: RunContext): Promise<ExecutionResult> {
     const { run } = ctx;
-    const [chat] = await this.db.query<{
-      flow_id: string;
-      flow_version: number;
-      account_id: string;
-      knowledge_base: string | null;
-    }>(
-      `SELECT c.flow_id, c.flow_version, c.account_id, a.knowledge_base
-       FROM chats c LEFT JOIN agents a ON a.id = c.agent_id WHERE c.id = $1`,
-      [run.chat_id],
-    );
-    if (!chat) return 'skipped'; // deleted meanwhile: the cascade took the run with it
-    ctx.accountId = chat.account_id;
-    ctx.defaultBase = chat.knowledge_base;
-    const parsed = parseFlowSpec(await FlowsRepository.spec(this.db, chat.flow_id, chat.flow_version));
+    const parsed = parseFlowSpec(context.flowSpec);
     if (!parsed.ok) throw new Error(`stored flow is invalid: ${parsed.errors.join('; ')}`);
     const flow = parsed.flow;
-    const rows = await this.db.query<MessageRow>(`SELECT * FROM messages WHERE chat_id = $1 ORDER BY seq`, [
-      run.chat_id,
-    ]);
-    const transcript = rows.map(toTranscriptMessage);
+    const transcript = context.transcript;
 
     let state = run.state as EngineState | null;
     if (!state) {
@@ -247,7 +228,7 @@ export class RunExecutor {
         history: transcript,
         context: run.input.context,
         // Scripted replies continue where the chat's previous run left off.
-        modelCalls: modelCallsOf(await this.runs.previousState(run)),
+        modelCalls: modelCallsOf(context.previousState),
       });
       withContextMeta(started, run.input.message, run.input.context);
       state = await this.commit(ctx, transcript, started, {
@@ -322,7 +303,7 @@ export class RunExecutor {
         }
         case 'ask_human': {
           const expiresAt = flow.input_timeout ? new Date(Date.now() + flow.input_timeout * 1000) : null;
-          const events = await this.runs.waitForInput({
+          const events = await this.store.waitForInput({
             run,
             owner: this.owner,
             step: ctx.step,
@@ -390,7 +371,7 @@ export class RunExecutor {
       executedToolCalls?: string[];
     } = {},
   ): Promise<EngineState> {
-    const committed = await this.runs.commitStep({
+    const committed = await this.store.commitStep({
       run: ctx.run,
       owner: this.owner,
       step: ctx.step,
@@ -419,7 +400,7 @@ export class RunExecutor {
   }
 
   private async end(ctx: StepContext, end: RunEnd, state?: EngineState): Promise<void> {
-    const finished = await this.runs.finishRun({
+    const finished = await this.store.finish({
       runId: ctx.run.id,
       owner: this.owner,
       step: ctx.step,
@@ -430,26 +411,6 @@ export class RunExecutor {
     this.options.onRunEnd?.(runEndReport(ctx.run, end, ctx.accountId ?? ctx.run.account_id));
     this.publish(ctx, finished.events);
     if (finished.promoted) this.options.onQueued?.(finished.promoted);
-  }
-
-  /**
-   * What the run has used of its budget, from Postgres so a run resumed by another process keeps
-   * counting: the messages it wrote, and its clock — from its start or, if a person answered it
-   * since, from the latest answer (time a person takes to answer is not the run's to spend).
-   */
-  private async usageSoFar(run: RunRow): Promise<RunUsage> {
-    const [row] = await this.db.query<{ messages: number; answered_at: Date | null }>(
-      `SELECT (SELECT count(*)::int FROM messages WHERE run_id = $1) AS messages,
-              (SELECT max(created_at) FROM events WHERE chat_id = $2 AND type = 'chat.status'
-                 AND data->>'run_id' = $1::text AND data->>'previous' = 'wait_for_human_input') AS answered_at`,
-      [run.id, run.chat_id],
-    );
-    const started = run.started_at ?? new Date();
-    const answered = row?.answered_at ? new Date(row.answered_at) : null;
-    return {
-      startedAt: answered && answered > started ? answered : started,
-      messages: row?.messages ?? 0,
-    };
   }
 
   private get budget(): RunBudget {
@@ -479,10 +440,7 @@ export class RunExecutor {
    * rather than handed on for ever: one poison run must not take the workers down one by one.
    */
   private async abandon(ctx: StepContext): Promise<ExecutionResult> {
-    const [chat] = await this.db.query<{ account_id: string }>(`SELECT account_id FROM chats WHERE id = $1`, [
-      ctx.run.chat_id,
-    ]);
-    ctx.accountId = chat?.account_id;
+    ctx.accountId = ctx.run.account_id;
     const error =
       `run abandoned: it was taken over ${ctx.run.takeovers} times after the process executing it ` +
       `stopped answering (MAX_ATTEMPTS=${this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS})`;
@@ -492,7 +450,7 @@ export class RunExecutor {
   }
 
   private async release(ctx: StepContext): Promise<ExecutionResult> {
-    const released = await this.runs.release(ctx.run.id, this.owner);
+    const released = await this.store.release(ctx.run.id, this.owner);
     if (released) this.options.onQueued?.(released);
     return 'released';
   }
@@ -513,7 +471,7 @@ export class RunExecutor {
     }
     if (
       reason instanceof CancelledError ||
-      (ctx.signal.aborted && (await this.cancelRequested(ctx.run.id)))
+      (ctx.signal.aborted && (await this.store.cancelRequested(ctx.run.id)))
     ) {
       await this.end(ctx, { status: 'cancelled', reason: 'cancelled' }).catch((e) => this.log(e));
       return 'ended';
@@ -533,17 +491,12 @@ export class RunExecutor {
 
   private async beat(runId: string, controller: AbortController): Promise<void> {
     try {
-      const { held, cancel } = await this.runs.heartbeat(runId, this.owner, this.options.leaseMs);
+      const { held, cancel } = await this.store.heartbeat(runId, this.owner, this.options.leaseMs);
       if (cancel) controller.abort(new CancelledError('cancelled'));
       else if (!held) controller.abort(new LeaseLostError(runId));
     } catch (err) {
       this.log(`heartbeat of run ${runId} failed: ${(err as Error).message}`);
     }
-  }
-
-  private async cancelRequested(runId: string): Promise<boolean> {
-    const run = await this.runs.get(runId);
-    return run?.cancel_requested ?? false;
   }
 
   private throwIfAborted(ctx: StepContext): void {
@@ -599,17 +552,15 @@ function withSourcesMeta(advance: Advance, agent: string, sources: SourceRef[]):
   if (reply) reply.meta = { ...(reply.meta ?? {}), sources };
 }
 
-export function toTranscriptMessage(row: MessageRow): TranscriptMessage {
-  return {
-    sender: row.sender,
-    recipient: row.recipient,
-    type: row.type,
-    content: row.content,
-    ...(row.tool_calls ? { tool_calls: row.tool_calls } : {}),
-    ...(row.tool_call_id ? { tool_call_id: row.tool_call_id } : {}),
-    ...(row.meta && Object.keys(row.meta).length ? { meta: row.meta } : {}),
-    ...(row.usage ? { usage: row.usage } : {}),
-  };
+/**
+ * What the run has used of its budget, from the store so a run resumed by another process keeps
+ * counting: the messages it wrote, and its clock — from its start or, if a person answered it
+ * since, from the latest answer (time a person takes to answer is not the run's to spend).
+ */
+function usageSoFar(run: RunRow, context: RunContext): RunUsage {
+  const started = run.started_at ?? new Date();
+  const answered = context.answeredAt;
+  return { startedAt: answered && answered > started ? answered : started, messages: context.messages };
 }
 
 /**
