@@ -178,11 +178,14 @@ function installedVersions(): string {
     .join(', ');
 }
 
+/** A package's installed version, hoisted or nested under the CLI (where `langgraph-api` lands). */
 function installedVersion(name: string): string | undefined {
-  const file = join(LANGGRAPH_DIR, 'node_modules', name, 'package.json');
-  return existsSync(file)
-    ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version
-    : undefined;
+  const places = [
+    join(LANGGRAPH_DIR, 'node_modules'),
+    join(LANGGRAPH_DIR, 'node_modules/@langchain/langgraph-cli/node_modules'),
+  ];
+  const file = places.map((dir) => join(dir, name, 'package.json')).find((f) => existsSync(f));
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version : undefined;
 }
 
 function writeIfChanged(file: string, text: string): void {

@@ -26,8 +26,8 @@ export interface StartOptions {
   ready: RegExp | (() => Promise<boolean>);
   cwd?: string;
   timeoutMs?: number;
-  /** Echo the process's stderr (errors of a server under load are worth seeing). */
-  echoStderr?: boolean;
+  /** Echo the process's output (a server's warnings and errors under load are worth seeing). */
+  echo?: boolean;
 }
 
 /** Starts a server process in its own process group and waits until it is ready. */
@@ -40,11 +40,12 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
   });
   let output = '';
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.stdout!.on('data', (chunk: Buffer) => (output = keepTail(output + chunk.toString())));
-  child.stderr!.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer) => {
     output = keepTail(output + chunk.toString());
-    if (opts.echoStderr) process.stderr.write(`[${opts.name}] ${chunk.toString()}`);
-  });
+    if (opts.echo) process.stderr.write(`[${opts.name}] ${chunk.toString()}`);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGTERM');
     const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
@@ -68,7 +69,7 @@ export async function startServer(opts: StartOptions): Promise<ServerProcess> {
   return { name: opts.name, pid: child.pid!, child, output: () => output, stop };
 }
 
-/** Starts a built Conclave app (`dist/apps/...`) with node. */
+/** Starts a built Conclave app (`dist/apps/...`) with node; its log (`LOG_LEVEL=warn`) is echoed. */
 export function startNodeApp(
   name: string,
   main: string,
@@ -82,7 +83,7 @@ export function startNodeApp(
     args: [...nodeArgs, main],
     env,
     ready,
-    echoStderr: true,
+    echo: true,
   });
 }
 

@@ -15,10 +15,6 @@ export function machineSummary(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${loadAverage().toFixed(1)}`;
 }
 
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
-
 /**
  * Appends a dated result block to BENCHMARKS.md (the record of figures over time), unless
  * BENCH_RECORD=false (trial runs).
@@ -30,13 +26,13 @@ export function recordInBenchmarks(title: string, body: string): void {
 }
 
 /**
- * Prints a bench's result table(s) and records them: heading `<title> (\`<command>\`), <date>, load
- * average <n>`, then the settings and the machine.
+ * Prints a bench's result table(s) and records them: heading `<title> (\`<command>\`), load average
+ * <n> — <date and time>`, then the settings and the machine.
  */
 export function reportResult(title: string, command: string, settings: string, body: string): void {
   console.log(`\n${body}`);
   recordInBenchmarks(
-    `${title} (\`${command}\`), ${today()}, load average ${loadAverage().toFixed(1)}`,
+    `${title} (\`${command}\`), load average ${loadAverage().toFixed(1)}`,
     `${settings}; machine: ${machineSummary()}.\n\n${body}`,
   );
 }
