@@ -21,6 +21,7 @@ import {
 import { busChannel, checkRedis, createEventBus, type EventBus } from '@conclave/realtime';
 import {
   createRunExecutor,
+  createRunRepositories,
   InProcessDispatcher,
   QueueDispatcher,
   RunExecutor,
@@ -80,6 +81,7 @@ export async function createApiApp(
     logRunEnd(logger, end);
     metrics.runEnded(end.status, end.reason);
   };
+  const repositories = createRunRepositories(db);
   let executor: RunExecutor | null = null;
   let sweeper: RunSweeper | null = null;
   let dispatcher: RunDispatcher;
@@ -104,7 +106,7 @@ export async function createApiApp(
     );
   }
   if (config.runInProcess) {
-    executor = createRunExecutor(db, bus, config, {
+    executor = createRunExecutor(db, repositories.store, bus, config, {
       knowledge: knowledge.retriever,
       log: (m) => runtimeLog.warn(m),
       onQueued: (run) => void dispatcher.dispatch(run.id, run),
@@ -112,7 +114,7 @@ export async function createApiApp(
       onModelCall: (call) => metrics.modelCall(call),
     });
     dispatcher = new InProcessDispatcher(executor, config.workerConcurrency, (m) => runtimeLog.error(m));
-    sweeper = new RunSweeper(db, dispatcher, bus, {
+    sweeper = new RunSweeper(repositories, dispatcher, bus, {
       intervalMs: config.sweepIntervalMs,
       log: (m) => runtimeLog.warn(m),
       onRunEnd,
@@ -120,7 +122,7 @@ export async function createApiApp(
   } else if (config.redisUrl) {
     // Queue mode: the API only enqueues; apps/worker executes runs and runs the sweeper (which
     // re-dispatches from Postgres whatever Redis lost). See docs/queue-mode.md.
-    dispatcher = new QueueDispatcher(db, {
+    dispatcher = new QueueDispatcher(repositories.runs, {
       redisUrl: config.redisUrl,
       prefix: config.queuePrefix,
       log: (m) => runtimeLog.warn(m),

@@ -8,6 +8,7 @@ import { createKnowledge, IngestionSweeper, IngestionWorker, QueueIngestion } fr
 import { busChannel, checkRedis, createEventBus, type EventBus } from '@conclave/realtime';
 import {
   createRunExecutor,
+  createRunRepositories,
   QueueDispatcher,
   RunExecutor,
   type RunEndReport,
@@ -62,7 +63,8 @@ export async function createWorkerApp(
     logRunEnd(logger, end);
     metrics.runEnded(end.status, end.reason);
   };
-  const dispatcher = new QueueDispatcher(db, {
+  const repositories = createRunRepositories(db);
+  const dispatcher = new QueueDispatcher(repositories.runs, {
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
     log: (m) => log.warn(m),
@@ -88,14 +90,14 @@ export async function createWorkerApp(
     config.sweepIntervalMs,
     (m) => log.warn(m),
   );
-  const executor = createRunExecutor(db, bus, config, {
+  const executor = createRunExecutor(db, repositories.store, bus, config, {
     knowledge: knowledge.retriever,
     log: (m) => log.warn(m),
     onQueued: (run) => void dispatcher.dispatch(run.id, run),
     onRunEnd,
     onModelCall: (call) => metrics.modelCall(call),
   });
-  const sweeper = new RunSweeper(db, dispatcher, bus, {
+  const sweeper = new RunSweeper(repositories, dispatcher, bus, {
     intervalMs: config.sweepIntervalMs,
     log: (m) => log.warn(m),
     onRunEnd,

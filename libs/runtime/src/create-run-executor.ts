@@ -2,11 +2,11 @@ import type { AppConfig } from '@conclave/config';
 import { createEgress } from '@conclave/egress';
 import { engine } from '@conclave/engine';
 import { createModelInvoker, type LlmConfig, type ModelInvoker, providerEndpoint } from '@conclave/llm';
-import { type Database, RunsRepository, SecretsRepository } from '@conclave/persistence';
+import { type Database, SecretsRepository } from '@conclave/persistence';
 import { parseEncryptionKey, SecretBox, SecretResolver } from '@conclave/secrets';
 import type { EventBus } from '@conclave/realtime';
 import { RunExecutor, type RunExecutorOptions } from './run-executor';
-import { PostgresRunStore } from './store/postgres-run-store';
+import type { RunStore } from './store/run-store';
 
 /**
  * The run executor as every process builds it from the configuration: the API in embedded mode
@@ -14,6 +14,7 @@ import { PostgresRunStore } from './store/postgres-run-store';
  */
 export function createRunExecutor(
   db: Database,
+  store: RunStore,
   bus: EventBus,
   config: AppConfig,
   {
@@ -26,7 +27,7 @@ export function createRunExecutor(
 ): RunExecutor {
   const llmConfig = configuredLlm(config);
   const models = observeModelCalls(createModelInvoker(llmConfig), onModelCall);
-  return new RunExecutor(new PostgresRunStore(new RunsRepository(db)), engine, models, bus, {
+  return new RunExecutor(store, engine, models, bus, {
     leaseMs: config.leaseMs,
     secrets: createSecretResolver(db, config),
     endpointOf: (llm) => providerEndpoint(llm, llmConfig),

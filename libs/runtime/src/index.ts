@@ -3,6 +3,7 @@ export * from './http-tool-runner';
 export * from './in-process-dispatcher';
 export * from './queue-dispatcher';
 export * from './run-dispatcher';
+export * from './run-repositories';
 export * from './run-executor';
 export * from './run-sweeper';
 export * from './replay';

@@ -1,6 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import Redis from 'ioredis';
-import { RunsRepository, type Database } from '@conclave/persistence';
+import type { RunsRepository } from '@conclave/persistence';
 import type { DispatchHint, RunDispatcher } from './run-dispatcher';
 
 /** The BullMQ queue runs are dispatched on; its jobs carry `{ runId }`. */
@@ -50,10 +50,12 @@ export const RUN_JOB_OPTIONS: JobsOptions = {
 export class QueueDispatcher implements RunDispatcher {
   readonly queue: Queue<RunJobData>;
   private readonly connection: Redis;
-  private readonly runs: RunsRepository;
   private readonly log: (message: string) => void;
 
-  constructor(db: Database, options: { redisUrl: string; prefix: string; log?: (message: string) => void }) {
+  constructor(
+    private readonly runs: Pick<RunsRepository, 'get'>,
+    options: { redisUrl: string; prefix: string; log?: (message: string) => void },
+  ) {
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
     this.connection.on('error', () => undefined);
     this.queue = new Queue<RunJobData>(RUNS_QUEUE, {
@@ -62,7 +64,6 @@ export class QueueDispatcher implements RunDispatcher {
       defaultJobOptions: RUN_JOB_OPTIONS,
     });
     this.queue.on('error', () => undefined);
-    this.runs = new RunsRepository(db);
     this.log = options.log ?? (() => undefined);
   }
 

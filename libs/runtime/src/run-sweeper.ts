@@ -1,14 +1,9 @@
-import {
-  ClaimsRepository,
-  RunsRepository,
-  type Database,
-  type RunEnd,
-  type SweptChat,
-} from '@conclave/persistence';
+import type { RunEnd, SweptChat } from '@conclave/persistence';
 import type { EventBus } from '@conclave/realtime';
 import { toEnvelope } from '@conclave/realtime';
 import type { RunDispatcher } from './run-dispatcher';
 import { runEndReport, type RunEndReport } from './run-executor';
+import type { RunRepositories } from './run-repositories';
 
 /**
  * Postgres is the truth, the dispatcher only a messenger: the sweeper re-dispatches runs that are
@@ -19,11 +14,11 @@ import { runEndReport, type RunEndReport } from './run-executor';
 export class RunSweeper {
   private timer: NodeJS.Timeout | null = null;
   private sweeping = false;
-  private readonly runs: RunsRepository;
-  private readonly claims: ClaimsRepository;
+  private readonly runs: RunRepositories['runs'];
+  private readonly claims: RunRepositories['claims'];
 
   constructor(
-    private readonly db: Database,
+    { runs, claims }: Pick<RunRepositories, 'runs' | 'claims'>,
     private readonly dispatcher: RunDispatcher,
     private readonly bus: EventBus,
     private readonly options: {
@@ -32,8 +27,8 @@ export class RunSweeper {
       onRunEnd?: (end: RunEndReport) => void;
     },
   ) {
-    this.runs = new RunsRepository(db);
-    this.claims = new ClaimsRepository(db);
+    this.runs = runs;
+    this.claims = claims;
   }
 
   start(): void {
