@@ -38,11 +38,11 @@ export class ConclaveTimeoutError extends Error {
   override readonly name = 'ConclaveTimeoutError';
 }
 
+/** The server's own words when it gave some (they name the field or the fix), else the route and status. */
 function describe(status: number, body: unknown, method: string, path: string): string {
   const raw = isRecord(body) ? (body.message ?? body.error ?? body.reason) : body;
   const text = Array.isArray(raw) ? raw.join('; ') : typeof raw === 'string' ? raw : '';
-  const where = method ? `${method} ${path} → ` : '';
-  return `${where}${status}${text ? `: ${text}` : ''}`;
+  return text || `${method ? `${method} ${path} ` : ''}failed (${status})`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

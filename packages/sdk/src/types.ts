@@ -105,10 +105,25 @@ export interface Page<T> {
   has_more?: boolean;
 }
 
+/** A flow as JSON (`GET /flows/schema` has all of it); the fields clients commonly read are typed. */
 export interface FlowSpec {
   name: string;
-  agents: { name: string; type?: string; human_input_mode?: string; [key: string]: unknown }[];
-  chat: { type: 'two_agent' | 'group' | 'sequential'; [key: string]: unknown };
+  agents: {
+    name: string;
+    type?: string;
+    human_input_mode?: string;
+    input_sla_seconds?: number;
+    [key: string]: unknown;
+  }[];
+  chat: {
+    type: 'two_agent' | 'group' | 'sequential';
+    initiator?: string;
+    recipient?: string;
+    agents?: string[];
+    allowed_transitions?: Record<string, string[]>;
+    chats?: { initiator: string; recipient: string; [key: string]: unknown }[];
+    [key: string]: unknown;
+  };
   [key: string]: unknown;
 }
 

@@ -1,6 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { createClient } from '../api/client';
-import { Realtime } from '../api/realtime';
+import { Conclave } from '@conclave/sdk';
 import { SessionContext, type Session } from '../session/SessionContext';
 import { forgetKey, saveKey, savedKey } from '../session/session';
 import { SignIn } from '../session/SignIn';
@@ -38,13 +37,13 @@ export function App() {
 }
 
 function SignedIn({ apiKey, onSignOut }: { apiKey: string; onSignOut: () => void }) {
-  const client = useMemo(() => createClient(apiKey), [apiKey]);
-  const realtime = useMemo(() => new Realtime(apiKey), [apiKey]);
+  // The API serves the console: same origin, so no base URL.
+  const client = useMemo(() => new Conclave({ baseUrl: '', apiKey }), [apiKey]);
   const [operator, setOperator] = useState<Session['operator']>(null);
-  useEffect(() => () => realtime.close(), [realtime]);
+  useEffect(() => () => client.close(), [client]);
   useEffect(() => {
     // Who am I: the key whose display prefix starts my secret (agent-scoped keys may not list keys).
-    client.listKeys().then(
+    client.apiKeys.list().then(
       (keys) => {
         const mine = keys.find((k) => !k.revoked_at && apiKey.startsWith(k.prefix));
         if (mine) setOperator({ keyId: mine.id, name: mine.name });
@@ -52,7 +51,7 @@ function SignedIn({ apiKey, onSignOut }: { apiKey: string; onSignOut: () => void
       () => setOperator(null),
     );
   }, [client, apiKey]);
-  const session: Session = { client, realtime, operator, signOut: onSignOut };
+  const session: Session = { client, operator, signOut: onSignOut };
   return (
     <SessionContext.Provider value={session}>
       <Layout>

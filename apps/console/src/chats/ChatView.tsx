@@ -38,7 +38,7 @@ export function ChatView({ chatId }: { chatId: string }) {
   const sendMessage = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
-      const { chat: updated } = await client.send(chat.id, draft);
+      const { chat: updated } = await client.chats.send(chat.id, draft);
       setChat(updated);
       setDraft('');
     });
@@ -70,7 +70,7 @@ export function ChatView({ chatId }: { chatId: string }) {
             <button
               type="button"
               className="danger"
-              onClick={() => void act(async () => setChat((await client.cancel(chat.id)).chat))}
+              onClick={() => void act(async () => setChat((await client.chats.cancel(chat.id)).chat))}
             >
               Cancel run
             </button>

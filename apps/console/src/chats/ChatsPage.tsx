@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Chat, ChatStatus } from '../api/types';
+import type { Chat, ChatStatus } from '@conclave/sdk';
 import { statusLabel } from '../app/format';
 import { Link, navigate } from '../app/router';
 import { useAsync } from '../app/useAsync';
@@ -20,7 +20,7 @@ export function ChatsPage() {
     return () => clearTimeout(timer);
   }, [name]);
   const page = useAsync(
-    () => client.listChats({ status: status || undefined, name: search || undefined, limit: 50 }),
+    () => client.chats.list({ status: status || undefined, name: search || undefined, limit: 50 }),
     [client, status, search],
   );
   useEffect(() => {
@@ -30,7 +30,7 @@ export function ChatsPage() {
 
   async function more() {
     if (!cursor) return;
-    const next = await client.listChats({
+    const next = await client.chats.list({
       status: status || undefined,
       name: search || undefined,
       limit: 50,
@@ -101,14 +101,17 @@ export function ChatsPage() {
 
 function NewChatForm() {
   const { client } = useSession();
-  const flows = useAsync(() => client.listFlows(), [client]);
+  const flows = useAsync(() => client.flows.list(), [client]);
   const [flowId, setFlowId] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   async function create(e: FormEvent) {
     e.preventDefault();
     try {
-      const chat = await client.createChat(name || 'Chat', flowId || flows.data?.[0]?.id || '');
+      const chat = await client.chats.create({
+        name: name || 'Chat',
+        flowId: flowId || flows.data?.[0]?.id || '',
+      });
       navigate(`/chats/${chat.id}`);
     } catch (err) {
       setError((err as Error).message);

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Chat } from '../api/types';
+import type { Chat } from '@conclave/sdk';
 import { useSession } from '../session/SessionContext';
 
 /** Who holds the chat, and the claim / release buttons (a claim keeps other operators' answers out). */
@@ -11,7 +11,7 @@ export function ClaimControls({ chat, onChange }: { chat: Chat; onChange: (chat:
   async function act(action: 'claim' | 'release') {
     setError(null);
     try {
-      onChange(await client[action](chat.id));
+      onChange(await client.chats[action](chat.id));
     } catch (err) {
       setError((err as Error).message);
     }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Chat } from '../api/types';
+import type { Chat } from '@conclave/sdk';
 import { useAsync } from '../app/useAsync';
 import { Link, navigate } from '../app/router';
 import { useSession } from '../session/SessionContext';
@@ -17,7 +17,7 @@ export function ForkButton({ chatId, seq }: { chatId: string; seq: number }) {
     setBusy(true);
     setError(null);
     try {
-      const forked = await client.fork(chatId, seq);
+      const forked = await client.chats.fork(chatId, seq);
       navigate(`/chats/${forked.id}`);
     } catch (err) {
       setError((err as Error).message);
@@ -50,7 +50,7 @@ export function ForkOrigin({ chat }: { chat: Chat }) {
   const { client } = useSession();
   const parentId = chat.parent_chat_id;
   // The parent's name reads better than its id; the id is the fallback (e.g. the parent was deleted).
-  const parent = useAsync(() => (parentId ? client.getChat(parentId) : Promise.resolve(null)), [parentId]);
+  const parent = useAsync(() => (parentId ? client.chats.get(parentId) : Promise.resolve(null)), [parentId]);
   if (!parentId) return null;
   return (
     <p className="muted" data-testid="fork-origin">

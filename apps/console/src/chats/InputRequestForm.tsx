@@ -1,6 +1,5 @@
 import { forwardRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Answer } from '../api/client';
-import type { Chat } from '../api/types';
+import type { Answer, Chat } from '@conclave/sdk';
 import { useSession } from '../session/SessionContext';
 
 /**
@@ -29,7 +28,7 @@ export const InputRequestForm = forwardRef<
     setBusy(true);
     setError(null);
     try {
-      const { chat: updated } = await client.answer(chat.id, answer);
+      const { chat: updated } = await client.chats.answer(chat.id, answer);
       setText('');
       onAnswered?.(updated);
     } catch (err) {

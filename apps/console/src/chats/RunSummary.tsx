@@ -1,4 +1,4 @@
-import type { Message } from '../api/types';
+import type { Message } from '@conclave/sdk';
 import type { RunOutcome } from './useChatFeed';
 
 /** Cost and usage: each run's outcome and tokens, and the chat's totals. */

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Message } from '../api/types';
+import type { Message } from '@conclave/sdk';
 
 /** Why a speaker was chosen, in words (a group chat's `meta.speaker_selection`). */
 function selectionNote(meta: Record<string, unknown>): string | null {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Chat, EventEnvelope, Message, Usage } from '../api/types';
+import type { Chat, ChatEvent, Message, Usage } from '@conclave/sdk';
 import { useSession } from '../session/SessionContext';
 
 export interface RunOutcome {
@@ -16,7 +16,7 @@ export interface RunOutcome {
  * of status so the input box matches the pending request.
  */
 export function useChatFeed(chatId: string) {
-  const { client, realtime } = useSession();
+  const { client } = useSession();
   const [chat, setChat] = useState<Chat | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [streaming, setStreaming] = useState<Record<string, string>>({});
@@ -27,9 +27,9 @@ export function useChatFeed(chatId: string) {
     setMessages([]);
     setStreaming({});
     setRuns([]);
-    const refresh = () => client.getChat(chatId).then(setChat, (err: Error) => setError(err.message));
+    const refresh = () => client.chats.get(chatId).then(setChat, (err: Error) => setError(err.message));
     refresh();
-    const stop = realtime.onChat(chatId, (event: EventEnvelope) => {
+    const stop = client.realtime.onChat(chatId, (event: ChatEvent) => {
       switch (event.type) {
         case 'message.delta': {
           const { agent, delta } = event.data as { agent: string; delta: string };
@@ -63,7 +63,7 @@ export function useChatFeed(chatId: string) {
       }
     });
     return stop;
-  }, [chatId, client, realtime]);
+  }, [chatId, client]);
 
   return { chat, setChat, messages, streaming, runs, error };
 }

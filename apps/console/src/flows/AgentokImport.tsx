@@ -1,5 +1,5 @@
 import { useState, type ChangeEvent } from 'react';
-import { ApiError } from '../api/client';
+import { ConclaveError } from '@conclave/sdk';
 import { navigate } from '../app/router';
 import { useSession } from '../session/SessionContext';
 
@@ -16,12 +16,13 @@ export function AgentokImport({ onImported }: { onImported: () => void }) {
     setReport([]);
     try {
       const parsed = JSON.parse(await file.text());
-      const { flow, warnings } = await client.importAgentok(parsed);
+      const { flow, warnings } = await client.flows.importAgentok(parsed);
       setReport(warnings.map((w) => (typeof w === 'string' ? w : JSON.stringify(w))));
       onImported();
       navigate(`/flows/${flow.id}`);
     } catch (err) {
-      const body = err instanceof ApiError ? err.body : null;
+      const body =
+        err instanceof ConclaveError ? (err.body as { errors?: unknown[]; warnings?: unknown[] }) : null;
       const details = [...(body?.errors ?? []), ...(body?.warnings ?? [])].map((w: unknown) =>
         typeof w === 'string' ? w : JSON.stringify(w),
       );

@@ -1,6 +1,5 @@
 import { useMemo, useRef, useState } from 'react';
-import { ApiError } from '../api/client';
-import type { Flow } from '../api/types';
+import { ConclaveError, type Flow } from '@conclave/sdk';
 import { lineOf, jsonPositions } from './json-positions';
 import { checkSchema, type Schema } from './schema-check';
 
@@ -56,7 +55,7 @@ export function FlowEditor({
       setSaved(`Saved as version ${flow.version}`);
     } catch (err) {
       const { lines } = jsonPositions(text);
-      const body = err instanceof ApiError ? err.body : null;
+      const body = err instanceof ConclaveError ? (err.body as { errors?: unknown }) : null;
       // The server's errors read `agents.1.llm.provider: Invalid input`.
       const list: string[] = Array.isArray(body?.errors) ? body.errors.map(String) : [];
       setServerIssues(

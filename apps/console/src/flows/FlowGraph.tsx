@@ -1,7 +1,7 @@
 import { Background, MarkerType, ReactFlow, type Edge, type Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useMemo } from 'react';
-import type { FlowSpec } from '../api/types';
+import type { FlowSpec } from '@conclave/sdk';
 import { flowGraph } from './flow-graph';
 
 /** Agents as nodes on a circle, allowed transitions / who talks to whom as arrows. */

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import type { Flow } from '../api/types';
+import type { Flow } from '@conclave/sdk';
 import { Link, navigate } from '../app/router';
 import { useAsync } from '../app/useAsync';
 import { useSession } from '../session/SessionContext';
@@ -20,8 +20,8 @@ const NEW_FLOW = {
 /** Flows: the list, and for one flow its versions, graph and JSON editor (a save is a new version). */
 export function FlowsPage({ flowId }: { flowId: string | null }) {
   const { client } = useSession();
-  const flows = useAsync(() => client.listFlows(), [client]);
-  const schema = useAsync(() => client.flowSchema(), [client]);
+  const flows = useAsync(() => client.flows.list(), [client]);
+  const schema = useAsync(() => client.flows.schema(), [client]);
   return (
     <section aria-labelledby="flows-title" className="flows">
       <h1 id="flows-title">Flows</h1>
@@ -50,7 +50,7 @@ export function FlowsPage({ flowId }: { flowId: string | null }) {
               schema={schema.data}
               saveLabel="Create flow"
               onSave={async (spec) => {
-                const flow = await client.createFlow(spec);
+                const flow = await client.flows.create(spec);
                 flows.reload();
                 navigate(`/flows/${flow.id}`);
                 return flow;
@@ -69,8 +69,8 @@ export function FlowsPage({ flowId }: { flowId: string | null }) {
 
 function FlowDetail({ flowId, schema, onSaved }: { flowId: string; schema: any; onSaved: () => void }) {
   const { client } = useSession();
-  const flow = useAsync(() => client.getFlow(flowId), [client, flowId]);
-  const versions = useAsync(() => client.flowVersions(flowId), [client, flowId]);
+  const flow = useAsync(() => client.flows.get(flowId), [client, flowId]);
+  const versions = useAsync(() => client.flows.versions(flowId), [client, flowId]);
   if (flow.error)
     return (
       <p role="alert" className="error">
@@ -98,7 +98,7 @@ function FlowDetail({ flowId, schema, onSaved }: { flowId: string; schema: any; 
         schema={schema}
         saveLabel="Save as new version"
         onSave={async (spec) => {
-          const saved = await client.updateFlow(f.id, spec);
+          const saved = await client.flows.update(f.id, spec);
           flow.setData(saved);
           versions.reload();
           onSaved();

@@ -1,4 +1,4 @@
-import type { FlowSpec } from '../api/types';
+import type { FlowSpec } from '@conclave/sdk';
 import { flowGraph } from './flow-graph';
 
 const agents = [{ name: 'user' }, { name: 'a' }, { name: 'b' }];

@@ -1,4 +1,4 @@
-import type { FlowSpec } from '../api/types';
+import type { FlowSpec } from '@conclave/sdk';
 
 export interface GraphEdge {
   from: string;

@@ -1,4 +1,4 @@
-import type { Chat } from '../api/types';
+import type { Chat } from '@conclave/sdk';
 import { formatWaited } from '../app/format';
 import { useNow } from '../app/useNow';
 

@@ -18,7 +18,7 @@ export function InboxPage() {
   const answerRef = useRef<HTMLTextAreaElement | HTMLFieldSetElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const lookups = useAsync(
-    () => Promise.all([client.listFlows(), client.listAgents().catch(() => [])]),
+    () => Promise.all([client.flows.list(), client.agents.list().catch(() => [])]),
     [client],
   );
   const names: Names = useMemo(

@@ -1,4 +1,4 @@
-import type { Chat } from '../api/types';
+import type { Chat } from '@conclave/sdk';
 
 /** The inbox's ordering rule: longest waiting first (the same order as `GET /chats?order=waiting_since`). */
 export function upsertWaiting(list: Chat[], chat: Chat): Chat[] {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Chat } from '../api/types';
+import type { Chat } from '@conclave/sdk';
 import { useSession } from '../session/SessionContext';
 import { upsertWaiting } from './inbox-list';
 
@@ -10,13 +10,13 @@ const INBOX_EVENTS = new Set(['chat.status', 'chat.claimed', 'chat.released', 'i
  * feed (no polling); listed again after a reconnect, since that feed has no replay.
  */
 export function useInbox() {
-  const { client, realtime } = useSession();
+  const { client } = useSession();
   const [chats, setChats] = useState<Chat[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [loaded, setLoaded] = useState(false);
 
   const reload = useCallback(() => {
-    client.listChats({ order: 'waiting_since', limit: 100 }).then(
+    client.chats.list({ order: 'waiting_since', limit: 100 }).then(
       (page) => {
         setChats(page.data);
         setLoaded(true);
@@ -30,22 +30,22 @@ export function useInbox() {
 
   useEffect(() => {
     reload();
-    const stopReconnect = realtime.onReconnect(reload);
-    const stopAccount = realtime.onAccount((event) => {
+    const stopReconnect = client.accountEvents.onReconnect(reload);
+    const stopAccount = client.accountEvents.on((event) => {
       if (!INBOX_EVENTS.has(event.type)) return;
       if (event.type === 'chat.status' && event.data.status !== 'wait_for_human_input') {
         setChats((list) => list.filter((c) => c.id !== event.chat_id));
         return;
       }
-      client
-        .getChat(event.chat_id)
+      client.chats
+        .get(event.chat_id)
         .then(update, () => setChats((list) => list.filter((c) => c.id !== event.chat_id)));
     });
     return () => {
       stopReconnect();
       stopAccount();
     };
-  }, [client, realtime, reload, update]);
+  }, [client, reload, update]);
 
   return { chats, error, loaded, update };
 }

@@ -5,9 +5,9 @@ import { useSession } from '../session/SessionContext';
 /** Agents (published flows) and API keys: create, scope a key to an agent, revoke; a secret is shown once. */
 export function KeysPage() {
   const { client } = useSession();
-  const keys = useAsync(() => client.listKeys(), [client]);
-  const agents = useAsync(() => client.listAgents(), [client]);
-  const flows = useAsync(() => client.listFlows(), [client]);
+  const keys = useAsync(() => client.apiKeys.list(), [client]);
+  const agents = useAsync(() => client.agents.list(), [client]);
+  const flows = useAsync(() => client.flows.list(), [client]);
   const [keyName, setKeyName] = useState('');
   const [scope, setScope] = useState('');
   const [secret, setSecret] = useState<{ name: string; key: string } | null>(null);
@@ -26,7 +26,7 @@ export function KeysPage() {
   const createKey = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
-      const created = await client.createKey(keyName, scope || null);
+      const created = await client.apiKeys.create(keyName, { agentId: scope || null });
       setSecret({ name: created.name, key: created.key });
       setKeyName('');
       keys.reload();
@@ -35,7 +35,7 @@ export function KeysPage() {
   const createAgent = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
-      await client.createAgent({ name: agentName, flow_id: agentFlow || flows.data?.[0]?.id || '' });
+      await client.agents.create({ name: agentName, flow_id: agentFlow || flows.data?.[0]?.id || '' });
       setAgentName('');
       agents.reload();
     });
@@ -75,7 +75,7 @@ export function KeysPage() {
                     onChange={() =>
                       void act(
                         async () => (
-                          await client.updateAgent(a.id, { enabled: !a.enabled }),
+                          await client.agents.update(a.id, { enabled: !a.enabled }),
                           agents.reload()
                         ),
                       )
@@ -150,7 +150,7 @@ export function KeysPage() {
                     className="danger"
                     onClick={() =>
                       confirm(`Revoke key "${k.name}"? Clients using it stop working at once.`) &&
-                      void act(async () => (await client.revokeKey(k.id), keys.reload()))
+                      void act(async () => (await client.apiKeys.revoke(k.id), keys.reload()))
                     }
                   >
                     Revoke

@@ -1,10 +1,9 @@
 import { createContext, useContext } from 'react';
-import type { ConclaveClient } from '../api/client';
-import type { Realtime } from '../api/realtime';
+import type { Conclave } from '@conclave/sdk';
 
 export interface Session {
-  client: ConclaveClient;
-  realtime: Realtime;
+  /** REST calls, chat subscriptions (`client.realtime`) and the account feed (`client.accountEvents`). */
+  client: Conclave;
   /** The operator's identity: the name of the key they signed in with (null for an agent-scoped key). */
   operator: { keyId: string; name: string } | null;
   signOut(): void;

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { createClient } from '../api/client';
+import { Conclave } from '@conclave/sdk';
 
 /** Sign in with an API key: one key per operator, its name is who they are in the inbox. */
 export function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
@@ -12,7 +12,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (key: string) => void }) {
     setBusy(true);
     setError(null);
     try {
-      await createClient(key.trim()).account();
+      await new Conclave({ baseUrl: '', apiKey: key.trim() }).account();
       onSignedIn(key.trim());
     } catch (err) {
       setError((err as Error).message);
