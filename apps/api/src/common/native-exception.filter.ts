@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DomainError } from '@conclave/domain';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from './database-unavailable';
 
 const DOMAIN_STATUS: Record<DomainError['code'], number> = {
   not_found: HttpStatus.NOT_FOUND,
@@ -79,38 +80,6 @@ function rejectedByDatabase(exception: unknown): ErrorDescription | null {
   const text = typeof err?.driverError?.message === 'string' ? err.driverError.message : err?.message;
   if (typeof code !== 'string' || !/^(22|54)[0-9A-Z]{3}$/.test(code)) return null;
   return { status: 400, message: `A value in the request cannot be stored: ${String(text ?? code)}` };
-}
-
-/**
- * Postgres unreachable or too slow (connect timeout, client query timeout, statement timeout, a
- * connection that died): a 503 with Retry-After, not a fault of the request.
- */
-export function isDatabaseUnavailable(exception: unknown): boolean {
-  const e = exception as {
-    message?: unknown;
-    code?: unknown;
-    driverError?: { code?: unknown; message?: unknown };
-  };
-  const code = String(e?.driverError?.code ?? e?.code ?? '');
-  const message = String(e?.driverError?.message ?? e?.message ?? '');
-  if (
-    [
-      '57014',
-      '57P01',
-      '57P03',
-      '08000',
-      '08001',
-      '08003',
-      '08006',
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ETIMEDOUT',
-    ].includes(code)
-  )
-    return true;
-  return /timeout exceeded when trying to connect|Query read timeout|Connection terminated|Connection refused|connect ECONNREFUSED/i.test(
-    message,
-  );
 }
 
 /** Native/Agentok routes: Nest's `{statusCode, message, error}`. */
