@@ -6,5 +6,6 @@ export * from './flow-spec';
 export * from './message';
 export * from './ids';
 export * from './limits';
+export * from './run-failure';
 export * from './scope';
 export * from './user-pattern';

@@ -1,4 +1,11 @@
-import type { ChatStatus, InputRequest, RunStatus, TokenUsage, ToolCall } from '@conclave/domain';
+import type {
+  ChatStatus,
+  FailureKind,
+  InputRequest,
+  RunStatus,
+  TokenUsage,
+  ToolCall,
+} from '@conclave/domain';
 
 /** Row shapes as Postgres returns them (snake_case, timestamps as Date). */
 export interface AccountRow {
@@ -94,6 +101,8 @@ export interface RunRow {
   termination_reason: string | null;
   summary: string | null;
   last_error: string | null;
+  /** Why the run failed (null unless status is failed). */
+  failure_kind: FailureKind | null;
   usage: TokenUsage;
   created_at: Date;
   started_at: Date | null;

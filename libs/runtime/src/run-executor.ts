@@ -18,7 +18,7 @@ import {
   toSourceRefs,
   withKnowledge,
 } from '@conclave/knowledge';
-import { isAbortError, type ModelInvoker, ModelProviderError } from '@conclave/llm';
+import { type ModelInvoker } from '@conclave/llm';
 import {
   type EventRow,
   InsufficientCreditsError,
@@ -29,6 +29,7 @@ import {
 import { type EventBus, toEnvelope } from '@conclave/realtime';
 import { type SecretResolver, SecretRefusedError } from '@conclave/secrets';
 import { type HttpToolLimits, HttpToolRunner } from './http-tool-runner';
+import { runFailureOf } from './run-failure';
 import { type BudgetReason, budgetExceeded, msLeft, type RunBudget, type RunUsage } from './run-budget';
 import type { RunContext, RunStore } from './store/run-store';
 
@@ -445,7 +446,7 @@ export class RunExecutor {
       `run abandoned: it was taken over ${ctx.run.takeovers} times after the process executing it ` +
       `stopped answering (MAX_ATTEMPTS=${this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS})`;
     this.log(`run ${ctx.run.id}: ${error}`);
-    await this.end(ctx, { status: 'failed', reason: 'error', error });
+    await this.end(ctx, { status: 'failed', reason: 'error', error, kind: 'abandoned' });
     return 'ended';
   }
 
@@ -477,15 +478,9 @@ export class RunExecutor {
       return 'ended';
     }
     if (ctx.signal.aborted) return 'lost'; // shutting down or lease lost: another process resumes
-    const message =
-      err instanceof ModelProviderError || err instanceof SecretRefusedError
-        ? err.message
-        : isAbortError(err)
-          ? 'model call aborted'
-          : `internal error: ${(err as Error)?.message ?? String(err)}`;
-    if (!(err instanceof ModelProviderError || err instanceof SecretRefusedError))
-      this.log(`run ${ctx.run.id} failed: ${(err as Error)?.stack ?? err}`);
-    await this.end(ctx, { status: 'failed', reason: 'error', error: message }).catch((e) => this.log(e));
+    const { kind, error, unexpected } = runFailureOf(err);
+    if (unexpected) this.log(`run ${ctx.run.id} failed: ${(err as Error)?.stack ?? err}`);
+    await this.end(ctx, { status: 'failed', reason: 'error', error, kind }).catch((e) => this.log(e));
     return 'ended';
   }
 

@@ -8,6 +8,7 @@ import { Knowledge1765500000000 } from './1765500000000-knowledge';
 import { Webhooks1765600000000 } from './1765600000000-webhooks';
 import { ChatForks1765700000000 } from './1765700000000-chat-forks';
 import { RunAnswers1765700000001 } from './1765700000001-run-answers';
+import { RunFailureKind1765900000000 } from './1765900000000-run-failure-kind';
 
 /** Every migration in order; run on start-up. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   Webhooks1765600000000,
   ChatForks1765700000000,
   RunAnswers1765700000001,
+  RunFailureKind1765900000000,
 ];

@@ -4,6 +4,7 @@ import {
   type Scope,
   type ChatStatus,
   type CreditRule,
+  type FailureKind,
   type InputRequest,
   type TokenUsage,
   type TranscriptMessage,
@@ -66,7 +67,7 @@ export interface Committed {
 
 export type RunEnd =
   | { status: 'completed'; reason: string; summary: string | null }
-  | { status: 'failed'; reason: 'error' | string; error: string }
+  | { status: 'failed'; reason: 'error' | string; error: string; kind: FailureKind }
   | { status: 'cancelled'; reason: 'cancelled' | string };
 
 const ACTIVE = `('queued','running','waiting')`;
@@ -475,15 +476,16 @@ export class RunsRepository {
         args.end.status === 'completed' ? args.end.summary : null,
         args.end.status === 'failed' ? args.end.error : null,
         args.state ? JSON.stringify(args.state) : null,
+        args.end.status === 'failed' ? args.end.kind : null,
       ];
       let guard = `status IN ${ACTIVE}`;
       if (args.owner !== undefined) {
         params.push(args.owner, args.step);
-        guard = `status = 'running' AND lease_owner = $7 AND step = $8`;
+        guard = `status = 'running' AND lease_owner = $8 AND step = $9`;
       }
       const [run] = await tx.query<RunRow>(
         `UPDATE runs SET status = $2, termination_reason = $3, summary = $4, last_error = $5,
-           state = coalesce($6, state), step = step + 1, lease_owner = NULL, lease_until = NULL,
+           failure_kind = $7, state = coalesce($6, state), step = step + 1, lease_owner = NULL, lease_until = NULL,
            pending_answer = NULL, ended_at = now()
          WHERE id = $1 AND ${guard} RETURNING *`,
         params,

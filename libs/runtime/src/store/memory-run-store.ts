@@ -214,6 +214,7 @@ export class MemoryRunStore implements RunStore {
     run.termination_reason = end.reason;
     run.summary = end.status === 'completed' ? end.summary : null;
     run.last_error = end.status === 'failed' ? end.error : null;
+    run.failure_kind = end.status === 'failed' ? end.kind : null;
     if (args.state) run.state = structuredClone(args.state);
     run.step += 1;
     run.lease_owner = null;
@@ -424,6 +425,7 @@ export class MemoryRunStore implements RunStore {
       termination_reason: null,
       summary: null,
       last_error: null,
+      failure_kind: null,
       usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
       created_at: this.now(),
       started_at: null,

@@ -269,7 +269,7 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
         const run = await h.queuedRun();
         const failed = await h.store.finish({
           runId: run.id,
-          end: { status: 'failed', reason: 'error', error: 'boom' },
+          end: { status: 'failed', reason: 'error', error: 'boom', kind: 'internal' },
         });
         expect(failed?.events[0]).toMatchObject({ type: 'run.failed', data: { error: 'boom' } });
         expect(await h.chat(run.chat_id)).toMatchObject({ status: 'error' });
