@@ -5,6 +5,7 @@ import {
   type MessageRow,
   type RunRow,
 } from '@conclave/persistence';
+import type { RunAccepted } from './use-cases/run-outcome';
 
 /** Chats as the API returns them: Agentok's fields first, then ours. Internal counters stay inside. */
 export function toChatDto(chat: ChatRow) {
@@ -54,3 +55,16 @@ export function toRunDto(run: RunRow) {
 }
 
 export const toMessageDto = (message: MessageRow) => messageEventData(message);
+
+/**
+ * The native `/messages` and `/input` response: the chat and its run as they are now, and with
+ * `?wait=true` the messages the run wrote since the request was accepted.
+ */
+export function toSentDto(accepted: RunAccepted) {
+  const body: Record<string, unknown> = {
+    chat: toChatDto(accepted.chat),
+    run: accepted.run ? toRunDto(accepted.run) : null,
+  };
+  if (accepted.messages) body.messages = accepted.messages.map(toMessageDto);
+  return body;
+}

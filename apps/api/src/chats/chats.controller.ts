@@ -17,8 +17,12 @@ import type { Request, Response } from 'express';
 import { IdPipe } from '../common/uuid.pipe';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { ZodPipe } from '../common/zod-body.pipe';
-import { toChatDto } from './chat.mapper';
+import { toChatDto, toSentDto } from './chat.mapper';
 import { ChatsService } from './chats.service';
+import { orThrow } from './refusals';
+import { AnswerInput } from './use-cases/answer-input';
+import { CancelRun } from './use-cases/cancel-run';
+import { StartRun } from './use-cases/start-run';
 import {
   CreateChatBody,
   ForkBody,
@@ -37,7 +41,12 @@ const chatId = new IdPipe('Chat');
 @UseGuards(ApiKeyGuard)
 @UseFilters(NativeExceptionFilter)
 export class ChatsController {
-  constructor(private readonly chats: ChatsService) {}
+  constructor(
+    private readonly chats: ChatsService,
+    private readonly startRun: StartRun,
+    private readonly answerInput: AnswerInput,
+    private readonly cancelRun: CancelRun,
+  ) {}
 
   @Get()
   list(@CurrentPrincipal() p: Principal, @Query(new ZodPipe(ListChatsQuery)) q: ListChatsQuery) {
@@ -62,13 +71,14 @@ export class ChatsController {
 
   @Post(':id/messages')
   @HttpCode(202)
-  send(
+  async send(
     @CurrentPrincipal() p: Principal,
     @Param('id', chatId) id: string,
     @Body(new ZodPipe(PostMessageBody)) message: string,
     @Query(new ZodPipe(SendQuery)) q: SendQuery,
   ) {
-    return this.chats.sendMessage(p, id, { message }, { wait: q.wait, multitask: q.multitask });
+    const result = await this.startRun.execute(p, id, { message }, { wait: q.wait, multitask: q.multitask });
+    return toSentDto(orThrow(result, id));
   }
 
   /**
@@ -97,13 +107,14 @@ export class ChatsController {
 
   @Post(':id/input')
   @HttpCode(202)
-  input(
+  async input(
     @CurrentPrincipal() p: Principal,
     @Param('id', chatId) id: string,
     @Body(new ZodPipe(InputBody)) answer: InputBody,
     @Query(new ZodPipe(WaitQuery)) q: WaitQuery,
   ) {
-    return this.chats.answerInput(p, id, answer, { wait: q.wait, asOperator: true });
+    const result = await this.answerInput.execute(p, id, answer, { wait: q.wait, asOperator: true });
+    return toSentDto(orThrow(result, id));
   }
 
   /** Operators (issue 14): hold the chat so other keys' input is refused with 409 until released or idle. */
@@ -134,7 +145,7 @@ export class ChatsController {
   @Post([':id/cancel', ':id/abort'])
   @HttpCode(202)
   async cancel(@CurrentPrincipal() p: Principal, @Param('id', chatId) id: string) {
-    const { chat, cancelled } = await this.chats.cancel(p, id);
+    const { chat, cancelled } = orThrow(await this.cancelRun.execute(p, id), id);
     return { chat: toChatDto(chat), cancelled };
   }
 }

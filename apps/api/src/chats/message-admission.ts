@@ -1,39 +1,32 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
-import { DomainError, minimumCredits, notFound, planMessageLimit } from '@conclave/domain';
+import { minimumCredits, notFound, planMessageLimit } from '@conclave/domain';
 import { AccountsRepository, UsageRepository } from '@conclave/persistence';
+import type { Admission, Admitting } from './use-cases/ports';
 
 /**
  * Whether an account may send one more end-user message (issue 7), checked when the message is
  * accepted by any API family:
  * - the credit balance must pay at least one agent message (else `insufficient_credits`: 402 native
  *   and Aksita, 429 Asyntai). The debit itself happens per agent message in the run's step transaction;
- * - the message counts against the plan's monthly limit in one conditional upsert, so concurrent
- *   requests never exceed it (else `limit_reached`: 429). `messages_used` = end-user messages accepted.
+ * - the plan's monthly allowance, which the transaction starting the run counts the message against
+ *   (UsageRepository.countMessage), so concurrent requests never exceed it and a refused start counts
+ *   nothing (else `limit_reached`: 429). `messages_used` = end-user messages accepted.
  */
 @Injectable()
-export class MessageAdmission {
+export class MessageAdmission implements Admitting {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: AccountsRepository,
     private readonly usage: UsageRepository,
   ) {}
 
-  async admit(accountId: string): Promise<void> {
+  async admit(accountId: string): Promise<Admission> {
     const account = await this.accounts.get(accountId);
     if (!account) throw notFound('Account');
     if (Number(account.credit_balance) < minimumCredits(this.config.credits))
-      throw new DomainError('insufficient_credits', 'Insufficient credits');
-    const limit = this.limitOf(account.plan);
-    if (!(await this.usage.reserveMessage(accountId, limit)))
-      throw new DomainError('limit_reached', `Monthly message limit of the ${account.plan} plan reached`, {
-        messages_limit: limit,
-      });
-  }
-
-  /** The request that reserved a message started nothing (unknown or busy chat): give it back. */
-  async release(accountId: string): Promise<void> {
-    await this.usage.releaseMessage(accountId);
+      return { ok: false, reason: 'insufficient_credits' };
+    return { ok: true, plan: account.plan, allowance: { monthlyLimit: this.limitOf(account.plan) } };
   }
 
   /** This month's usage against the plan (Asyntai's account endpoint). */

@@ -4,13 +4,15 @@ import type { Database, Sql } from '../database';
 import type { ChatRow, EventRow, MessageRow, RunRow } from '../rows';
 import { scopeCondition } from '../scope-filter';
 import { EventsRepository } from './events.repository';
-import { messageEventData } from './runs.repository';
+import { type LimitReached, messageEventData, rollingBackOverLimit } from './runs.repository';
+import { type MessageAllowance, UsageRepository } from './usage.repository';
 
 export type ForkResult =
   | { ok: true; chat: ChatRow; run: RunRow; events: EventRow[] }
   | { ok: false; reason: 'not_found' }
   /** `message` names `at_seq` and says which seqs can be forked at. */
-  | { ok: false; reason: 'invalid'; message: string };
+  | { ok: false; reason: 'invalid'; message: string }
+  | LimitReached;
 
 /**
  * Forks a chat at a message (time travel). Every engine step stores the state right after each of
@@ -22,9 +24,16 @@ export type ForkResult =
 export class ForksRepository {
   constructor(private readonly db: Database) {}
 
-  /** The fork stays in the source chat's scope (same account, same agent). */
-  async fork(scope: Scope, args: { chatId: string; atSeq: number; name?: string }): Promise<ForkResult> {
-    return this.db.transaction(async (tx) => {
+  /**
+   * The fork stays in the source chat's scope (same account, same agent). Its run counts against
+   * the month's `allowance` in the same transaction.
+   */
+  async fork(
+    scope: Scope,
+    args: { chatId: string; atSeq: number; name?: string },
+    allowance?: MessageAllowance,
+  ): Promise<ForkResult> {
+    return rollingBackOverLimit(this.db, async (tx) => {
       const params: unknown[] = [args.chatId];
       const [source] = await tx.query<ChatRow>(
         `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)}`,
@@ -113,6 +122,7 @@ export class ForksRepository {
         },
       ]);
       const [chat] = await tx.query<ChatRow>(`SELECT * FROM chats WHERE id = $1`, [chatId]);
+      if (allowance) await new UsageRepository(tx).countMessage(chat.account_id, allowance);
       return { ok: true, chat, run, events };
     });
   }

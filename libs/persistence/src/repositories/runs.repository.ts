@@ -15,6 +15,7 @@ import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } f
 import { activeClaim, type ClaimHolder } from './claims.repository';
 import { scopeCondition } from '../scope-filter';
 import { EventsRepository, type NewEvent } from './events.repository';
+import { type MessageAllowance, MessageLimitReached, UsageRepository } from './usage.repository';
 
 /** Thrown when a worker commits a step of a run whose lease it no longer holds. */
 export class LeaseLostError extends Error {
@@ -35,14 +36,19 @@ export class InsufficientCreditsError extends Error {
 export type StartRunResult =
   | { ok: true; chat: ChatRow; run: RunRow; events: EventRow[] }
   | { ok: false; reason: 'not_found' }
-  | { ok: false; reason: 'busy'; status: ChatStatus; activeRunId: string | null };
+  | { ok: false; reason: 'busy'; status: ChatStatus; activeRunId: string | null }
+  | LimitReached;
+
+/** The month's message allowance was used up: nothing was started or counted. */
+export type LimitReached = { ok: false; reason: 'limit_reached' };
 
 export type AnswerResult =
   | { ok: true; chat: ChatRow; run: RunRow; events: EventRow[] }
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'not_waiting'; status: ChatStatus }
   | { ok: false; reason: 'wrong_kind'; expected: string }
-  | { ok: false; reason: 'claimed'; holder: ClaimHolder };
+  | { ok: false; reason: 'claimed'; holder: ClaimHolder }
+  | LimitReached;
 
 /** The operator answering (issue 14): another key's live claim refuses the answer; the holder's renews. */
 export interface AnsweringOperator {
@@ -52,7 +58,8 @@ export interface AnsweringOperator {
 
 export type EnqueueRunResult =
   | { ok: true; started: boolean; chat: ChatRow; run: RunRow; events: EventRow[] }
-  | { ok: false; reason: 'not_found' };
+  | { ok: false; reason: 'not_found' }
+  | LimitReached;
 
 /** A run that ended, and the enqueued (`multitask=enqueue`) run that became queued in its place. */
 export interface Finished {
@@ -128,8 +135,17 @@ export class RunsRepository {
     );
   }
 
-  /** ready/completed/error → running with a new queued run (docs/architecture.md). */
-  async start(scope: Scope, chatId: string, input: RunInput, seed: number): Promise<StartRunResult> {
+  /**
+   * ready/completed/error → running with a new queued run (docs/architecture.md). With an
+   * `allowance`, the message counts against the account's month in the same transaction.
+   */
+  async start(
+    scope: Scope,
+    chatId: string,
+    input: RunInput,
+    seed: number,
+    allowance?: MessageAllowance,
+  ): Promise<StartRunResult> {
     try {
       return await this.db.transaction(async (tx) => {
         const params: unknown[] = [chatId];
@@ -143,6 +159,7 @@ export class RunsRepository {
         );
         if (!updated) return this.whyNotStartable(tx, scope, chatId);
         const { previous, ...chat } = updated;
+        if (allowance) await new UsageRepository(tx).countMessage(chat.account_id, allowance);
         const run = await insertRun(tx, chat, input, seed);
         await tx.query(`UPDATE chats SET active_run_id = $2 WHERE id = $1`, [chatId, run.id]);
         const events = await EventsRepository.append(tx, chatId, [
@@ -156,6 +173,7 @@ export class RunsRepository {
         };
       });
     } catch (err) {
+      if (err instanceof MessageLimitReached) return { ok: false, reason: 'limit_reached' };
       // The partial unique index caught a concurrent start the conditional update could not see.
       if (isUniqueViolation(err)) {
         const chat = await this.db.query<ChatRow>(`SELECT * FROM chats WHERE id = $1`, [chatId]);
@@ -175,12 +193,18 @@ export class RunsRepository {
    * `finish` promotes to queued when the active run ends (oldest first). The chat row lock orders this
    * against `finish`, so a pending run is never left behind an idle chat.
    */
-  async enqueue(scope: Scope, chatId: string, input: RunInput, seed: number): Promise<EnqueueRunResult> {
+  async enqueue(
+    scope: Scope,
+    chatId: string,
+    input: RunInput,
+    seed: number,
+    allowance?: MessageAllowance,
+  ): Promise<EnqueueRunResult> {
     for (;;) {
-      const started = await this.start(scope, chatId, input, seed);
+      const started = await this.start(scope, chatId, input, seed, allowance);
       if (started.ok) return { ...started, started: true };
-      if (started.reason === 'not_found') return started;
-      const pending = await this.db.transaction(async (tx) => {
+      if (started.reason !== 'busy') return started;
+      const pending = await rollingBackOverLimit(this.db, async (tx) => {
         const params: unknown[] = [chatId];
         const [chat] = await tx.query<ChatRow>(
           `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)} FOR UPDATE`,
@@ -188,6 +212,7 @@ export class RunsRepository {
         );
         if (!chat) return { ok: false as const, reason: 'not_found' as const };
         if (chat.status !== 'running' && chat.status !== 'wait_for_human_input') return null; // ended meanwhile
+        if (allowance) await new UsageRepository(tx).countMessage(chat.account_id, allowance);
         const [run] = await tx.query<RunRow>(
           `INSERT INTO runs (id, chat_id, account_id, status, input, seed) VALUES ($1, $2, $3, 'pending', $4, $5)
            RETURNING *`,
@@ -218,8 +243,9 @@ export class RunsRepository {
     chatId: string,
     answer: PendingAnswer,
     operator?: AnsweringOperator,
+    allowance?: MessageAllowance,
   ): Promise<AnswerResult> {
-    return this.db.transaction(async (tx) => {
+    return rollingBackOverLimit(this.db, async (tx) => {
       const params: unknown[] = [chatId];
       const [current] = await tx.query<ChatRow>(
         `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)} FOR UPDATE`,
@@ -240,6 +266,7 @@ export class RunsRepository {
         [current.active_run_id, JSON.stringify(answer)],
       );
       if (!run) return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
+      if (allowance) await new UsageRepository(tx).countMessage(current.account_id, allowance);
       const [chat] = await tx.query<ChatRow>(
         `UPDATE chats SET status = 'running', input_request = NULL, updated_at = now(),
            claim_expires_at = CASE WHEN claim_key_id = $2 THEN now() + $3 * interval '1 millisecond'
@@ -614,6 +641,22 @@ export class RunsRepository {
     );
     if (!chat) return { ok: false, reason: 'not_found' };
     return { ok: false, reason: 'busy', status: chat.status, activeRunId: chat.active_run_id };
+  }
+}
+
+/**
+ * `db.transaction`, answering `limit_reached` when the work found the month's message allowance
+ * used up (the transaction rolled back: nothing of it was written).
+ */
+export async function rollingBackOverLimit<T>(
+  db: Database,
+  work: (tx: Sql) => Promise<T>,
+): Promise<T | LimitReached> {
+  try {
+    return await db.transaction(work);
+  } catch (err) {
+    if (err instanceof MessageLimitReached) return { ok: false, reason: 'limit_reached' };
+    throw err;
   }
 }
 

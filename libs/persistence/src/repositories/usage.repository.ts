@@ -3,6 +3,19 @@ import type { Sql } from '../database';
 /** The current calendar month (UTC), the key of `account_usage`. */
 const MONTH = `(date_trunc('month', now() AT TIME ZONE 'UTC'))::date`;
 
+/** The plan's monthly limit of end-user messages, counted by the transaction that accepts a message. */
+export interface MessageAllowance {
+  monthlyLimit: number;
+}
+
+/** The month's allowance is used up: thrown inside a start transaction to roll it back. */
+export class MessageLimitReached extends Error {
+  constructor() {
+    super('monthly message limit reached');
+    this.name = 'MessageLimitReached';
+  }
+}
+
 export interface MonthlyUsage {
   messages_used: number;
   credits_used: number;
@@ -14,27 +27,22 @@ export class UsageRepository {
 
   /**
    * Counts one end-user message against this month's plan limit, in one conditional statement so
-   * concurrent requests can never exceed it. False when the limit is reached.
+   * concurrent requests can never exceed it. Called inside the transaction that starts (or resumes)
+   * the message's run, after its chat row lock (the step transaction's lock order: chat, then
+   * account): `MessageLimitReached` rolls the start back, and a start that fails counts nothing.
    */
-  async reserveMessage(accountId: string, limit: number): Promise<boolean> {
-    if (limit <= 0) return false;
-    const rows = await this.sql.query(
-      `INSERT INTO account_usage (account_id, month, messages_used) VALUES ($1, ${MONTH}, 1)
-       ON CONFLICT (account_id, month) DO UPDATE SET messages_used = account_usage.messages_used + 1
-       WHERE account_usage.messages_used < $2
-       RETURNING messages_used`,
-      [accountId, limit],
-    );
-    return rows.length > 0;
-  }
-
-  /** Gives back a reserved message whose request then started nothing (unknown chat, busy chat). */
-  async releaseMessage(accountId: string): Promise<void> {
-    await this.sql.query(
-      `UPDATE account_usage SET messages_used = messages_used - 1
-       WHERE account_id = $1 AND month = ${MONTH} AND messages_used > 0`,
-      [accountId],
-    );
+  async countMessage(accountId: string, allowance: MessageAllowance): Promise<void> {
+    const rows =
+      allowance.monthlyLimit <= 0
+        ? []
+        : await this.sql.query(
+            `INSERT INTO account_usage (account_id, month, messages_used) VALUES ($1, ${MONTH}, 1)
+             ON CONFLICT (account_id, month) DO UPDATE SET messages_used = account_usage.messages_used + 1
+             WHERE account_usage.messages_used < $2
+             RETURNING messages_used`,
+            [accountId, allowance.monthlyLimit],
+          );
+    if (rows.length === 0) throw new MessageLimitReached();
   }
 
   async thisMonth(accountId: string): Promise<MonthlyUsage> {

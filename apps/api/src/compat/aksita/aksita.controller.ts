@@ -1,7 +1,9 @@
 import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiKeyGuard, CurrentPrincipal, type Principal } from '@conclave/auth';
 import { DomainError } from '@conclave/domain';
-import { ConverseService } from '../../chats/converse.service';
+import { ConversationsService } from '../../chats/conversations.service';
+import { orThrow } from '../../chats/refusals';
+import { Converse } from '../../chats/use-cases/converse';
 import { AksitaExceptionFilter } from './aksita-exception.filter';
 
 const MAX_MESSAGE_CHARS = 100_000;
@@ -15,12 +17,15 @@ const MAX_CONTEXT_CHARS = 20_000;
 @UseGuards(ApiKeyGuard)
 @UseFilters(AksitaExceptionFilter)
 export class AksitaController {
-  constructor(private readonly converse: ConverseService) {}
+  constructor(
+    private readonly conversations: ConversationsService,
+    private readonly converse: Converse,
+  ) {}
 
   @Post('session')
   @HttpCode(200)
   async session(@CurrentPrincipal() p: Principal) {
-    const chat = await this.converse.open(p, { name: 'Aksita session' });
+    const chat = await this.conversations.open(p, { name: 'Aksita session' });
     return { status: true, data: { conversation_id: chat.id }, detail: 'Session created successfully' };
   }
 
@@ -28,9 +33,9 @@ export class AksitaController {
   @HttpCode(200)
   async chat(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     const { message, conversationId, context } = parseChatBody(body);
-    const chat = await this.converse.find(p, conversationId);
+    const chat = await this.conversations.find(p, conversationId);
     if (!chat) throw new DomainError('not_found', 'conversation not found');
-    const result = await this.converse.converse(p, chat.id, message, context);
+    const result = orThrow(await this.converse.execute(p, chat.id, message, context), chat.id);
     return {
       status: true,
       data: {

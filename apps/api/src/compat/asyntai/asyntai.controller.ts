@@ -3,8 +3,10 @@ import { AccountOwner, ApiKeyGuard, CurrentPrincipal, ManagesAccount, type Princ
 import { DomainError, type AccountScope } from '@conclave/domain';
 import { AgentsService } from '../../agents/agents.service';
 import { ChatsService } from '../../chats/chats.service';
-import { ConverseService } from '../../chats/converse.service';
+import { ConversationsService } from '../../chats/conversations.service';
 import { MessageAdmission } from '../../chats/message-admission';
+import { orThrow } from '../../chats/refusals';
+import { Converse } from '../../chats/use-cases/converse';
 import { AsyntaiExceptionFilter } from './asyntai-exception.filter';
 
 const MAX_MESSAGE_CHARS = 100_000;
@@ -22,7 +24,8 @@ const MAX_LIMIT = 100;
 @UseFilters(AsyntaiExceptionFilter)
 export class AsyntaiController {
   constructor(
-    private readonly converse: ConverseService,
+    private readonly sessions: ConversationsService,
+    private readonly converse: Converse,
     private readonly chats: ChatsService,
     private readonly agents: AgentsService,
     private readonly admission: MessageAdmission,
@@ -32,8 +35,8 @@ export class AsyntaiController {
   @HttpCode(200)
   async chat(@CurrentPrincipal() p: Principal, @Body() body: unknown) {
     const { message, sessionId, websiteId } = parseChatBody(body);
-    const chat = await this.converse.session(p, sessionId, websiteId);
-    const result = await this.converse.converse(p, chat.id, message);
+    const chat = await this.sessions.session(p, sessionId, websiteId);
+    const result = orThrow(await this.converse.execute(p, chat.id, message), chat.id);
     return { success: true, response: result.texts.join('\n\n'), session_id: chat.external_id };
   }
 
@@ -60,9 +63,9 @@ export class AsyntaiController {
   ) {
     if (typeof sessionId !== 'string' || sessionId.trim() === '') throw bad('session_id is required');
     const limit = parseLimit(limitParam);
-    const chat = await this.converse.findSession(p, sessionId);
+    const chat = await this.sessions.findSession(p, sessionId);
     if (!chat) throw new DomainError('not_found', 'Session not found');
-    const display = await this.converse.displayText(p, chat);
+    const display = await this.sessions.displayText(p, chat);
     const messages = (await this.chats.messages(p, chat.id, { after: 0, limit: 100_000 }))
       .filter((m) => (m.type === 'user' || m.type === 'assistant') && typeof m.content === 'string')
       .map((m) => ({

@@ -1,0 +1,72 @@
+import type { Scope } from '@conclave/domain';
+import type {
+  ChatsRepository,
+  EventRow,
+  MessageAllowance,
+  RunsRepository,
+  UsageRepository,
+} from '@conclave/persistence';
+import type { RunDispatcher } from '@conclave/runtime';
+
+/**
+ * The ports of the chat use cases: the few methods each one calls, so a spec passes small in-memory
+ * fakes and the Nest providers (use-cases.providers.ts) pass the real repositories.
+ */
+
+/** Who asks: any authenticated key (an `auth` Principal is one). */
+export interface Caller {
+  accountId: string;
+  keyId: string;
+  scope: Scope;
+}
+
+export type RunStore = Pick<
+  RunsRepository,
+  'start' | 'enqueue' | 'answer' | 'requestCancel' | 'finish' | 'getInScope'
+>;
+export type ChatStore = Pick<ChatsRepository, 'get' | 'messages'>;
+export type UsageReader = Pick<UsageRepository, 'creditsOf' | 'balance'>;
+export type Dispatcher = Pick<RunDispatcher, 'dispatch'>;
+
+/** Waits for a chat to reach a status (ChatWaiter): false when the time ran out first. */
+export interface ChatSettling {
+  untilSettled(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean>;
+  untilIdle(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean>;
+}
+
+/** What the use cases tell the other processes: the events they wrote, a cancel for a run's holder. */
+export interface Announcer {
+  events(accountId: string, chatId: string, events: EventRow[]): void;
+  cancel(runId: string): void;
+  /** A run ended here rather than in an executor (which logs the runs it ends). */
+  runEnded(entry: { runId: string; chatId: string; accountId: string }): void;
+}
+
+/**
+ * Whether an account may send one more end-user message (MessageAdmission): enough credits for an
+ * agent message, and the plan's monthly allowance the starting transaction counts the message against.
+ */
+export type Admission =
+  { ok: true; allowance: MessageAllowance; plan: string } | { ok: false; reason: 'insufficient_credits' };
+
+export interface Admitting {
+  admit(accountId: string): Promise<Admission>;
+}
+
+/** The plan's monthly message limit is reached (429 in every family). */
+export interface LimitRefusal {
+  ok: false;
+  reason: 'limit_reached';
+  plan: string;
+  limit: number;
+}
+
+/** The refusal of a start whose transaction found the admitted plan's allowance used up. */
+export function limitRefusal(admission: Extract<Admission, { ok: true }>): LimitRefusal {
+  return {
+    ok: false,
+    reason: 'limit_reached',
+    plan: admission.plan,
+    limit: admission.allowance.monthlyLimit,
+  };
+}

@@ -1,0 +1,69 @@
+import type { AgentRow, FlowRow } from '@conclave/persistence';
+import { AnswerInput } from '../answer-input';
+import { CancelRun } from '../cancel-run';
+import { Converse } from '../converse';
+import { RunOutcomes } from '../run-outcome';
+import { StartRun } from '../start-run';
+import {
+  MemoryAdmission,
+  MemoryChats,
+  RecordingAnnouncer,
+  RecordingDispatcher,
+  ScriptedSettling,
+} from './memory-chats';
+
+export const WAIT_MS = 1_000;
+
+/** The chat use cases wired to in-memory ports, as use-cases.providers.ts wires them to Postgres. */
+export function useCaseWorld(options: { now?: () => number } = {}) {
+  const store = new MemoryChats();
+  const admission = new MemoryAdmission();
+  const announcer = new RecordingAnnouncer();
+  const dispatcher = new RecordingDispatcher();
+  const settling = new ScriptedSettling();
+  const agents = new Map<string, Pick<AgentRow, 'id' | 'enabled'>>();
+  const flows = { get: async () => ({ spec: null }) as unknown as FlowRow };
+  const usage = {
+    creditsOf: async (ids: string[]) =>
+      store.transcript.filter((m) => ids.includes(m.id)).reduce((sum, m) => sum + Number(m.credits ?? 0), 0),
+    balance: async () => admission.credits,
+  };
+  const outcomes = new RunOutcomes(store, store, settling, WAIT_MS);
+  const cancelRun = new CancelRun(store, store, announcer, options.now);
+  const startRun = new StartRun(
+    admission,
+    store,
+    store,
+    dispatcher,
+    announcer,
+    cancelRun,
+    settling,
+    outcomes,
+    WAIT_MS,
+    () => 7,
+  );
+  const answerInput = new AnswerInput(admission, store, dispatcher, announcer, outcomes, 60_000);
+  const converse = new Converse(
+    startRun,
+    answerInput,
+    store,
+    { get: async (_scope, id) => (agents.get(id) as AgentRow | undefined) ?? null },
+    flows,
+    usage,
+    settling,
+    WAIT_MS,
+    options.now,
+  );
+  return {
+    store,
+    admission,
+    announcer,
+    dispatcher,
+    settling,
+    agents,
+    cancelRun,
+    startRun,
+    answerInput,
+    converse,
+  };
+}
