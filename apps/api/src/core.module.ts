@@ -65,8 +65,14 @@ export class CoreModule {
       ...repositories,
       {
         provide: ApiKeyAuthenticator,
-        useFactory: (accounts: AccountsRepository) =>
-          new ApiKeyAuthenticator(accounts, core.config.authFailuresPerMinute),
+        useFactory: (accounts: AccountsRepository) => {
+          const authenticator = new ApiKeyAuthenticator(accounts, core.config.authFailuresPerMinute);
+          // Keys revoked on any API instance leave this one's principal cache (docs/security.md).
+          core.bus.subscribe((m) => {
+            if (m.kind === 'revoked') authenticator.forget(m.keyIds);
+          });
+          return authenticator;
+        },
         inject: [AccountsRepository],
       },
       ApiKeyGuard,

@@ -5,3 +5,4 @@ export * from './current-principal.decorator';
 export * from './principal';
 export * from './manages-account';
 export * from './failed-auth-limiter';
+export * from './principal-cache';

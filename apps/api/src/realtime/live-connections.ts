@@ -1,4 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { ApiKeyAuthenticator } from '@conclave/auth';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
 import { DomainError } from '@conclave/domain';
 import type { EventBus } from '@conclave/realtime';
@@ -29,6 +30,7 @@ export class LiveConnections implements BeforeApplicationShutdown, OnModuleDestr
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(EVENT_BUS) private readonly bus: EventBus,
+    private readonly authenticator: ApiKeyAuthenticator,
   ) {
     this.unsubscribe = bus.subscribe((message) => {
       if (message.kind === 'revoked') this.closeWhere((c) => message.keyIds.includes(c.keyId));
@@ -56,8 +58,12 @@ export class LiveConnections implements BeforeApplicationShutdown, OnModuleDestr
     return () => this.live.delete(entry);
   }
 
-  /** Tells every API instance (this one included) that these keys no longer exist. */
+  /**
+   * Tells every API instance (this one included) that these keys no longer exist. This instance
+   * forgets their cached principals before answering (the bus's echo comes back later in queue mode).
+   */
   revoked(keyIds: string[]): void {
+    this.authenticator.forget(keyIds);
     if (keyIds.length) this.bus.publish({ kind: 'revoked', keyIds });
   }
 
