@@ -1,4 +1,5 @@
-import { DataSource, type QueryRunner } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { MIGRATIONS } from './migrations';
 
 /** The narrow SQL surface repositories use: parameterised queries, inside or outside a transaction. */
@@ -12,17 +13,61 @@ export interface Sql {
   ): Promise<{ rows: T[]; count: number }>;
 }
 
-class QueryRunnerSql implements Sql {
-  constructor(private readonly runner: QueryRunner) {}
+/** The part of a `pg` client (pooled connection) the `Sql` handles use. */
+interface PgClient {
+  query(config: { name?: string; text: string; values?: unknown[] }): Promise<PgResult>;
+  release(err?: Error | boolean): void;
+}
+
+interface PgResult {
+  rows: unknown[];
+  rowCount: number | null;
+}
+
+interface PgPool {
+  connect(): Promise<PgClient>;
+}
+
+/**
+ * Every statement runs as a named (prepared) statement: Postgres parses and plans a statement text
+ * once per connection, not on every call (most of a hot query's server time on a one-row lookup).
+ * The names are derived from the text; the first MAX_PREPARED distinct texts of the process get one
+ * (an interpolated text would otherwise prepare without bound), the rest run unnamed.
+ */
+const MAX_PREPARED = 1_000;
+const statementNames = new Map<string, string | undefined>();
+
+export function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && !statementNames.has(text)) {
+    name =
+      statementNames.size < MAX_PREPARED
+        ? `c_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`
+        : undefined;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+class ClientSql implements Sql {
+  constructor(private readonly client: PgClient) {}
 
   async query<T>(text: string, params?: unknown[]): Promise<T[]> {
-    const result = await this.runner.query(text, params, true);
-    return result.records as T[];
+    return (await this.send(text, params)).rows as T[];
   }
 
   async execute<T>(text: string, params?: unknown[]): Promise<{ rows: T[]; count: number }> {
-    const result = await this.runner.query(text, params, true);
-    return { rows: result.records as T[], count: result.affected ?? 0 };
+    const result = await this.send(text, params);
+    return { rows: result.rows as T[], count: result.rowCount ?? 0 };
+  }
+
+  private async send(text: string, params: unknown[] = []): Promise<PgResult> {
+    try {
+      return await this.client.query({ name: statementName(text), text, values: params });
+    } catch (err) {
+      // The error shape the repositories and filters read (`driverError.code`, `.constraint`).
+      throw new QueryFailedError(text, params, err as Error);
+    }
   }
 }
 
@@ -85,44 +130,47 @@ export class Database implements Sql {
   }
 
   async query<T>(text: string, params?: unknown[]): Promise<T[]> {
-    return this.withRunner((sql) => sql.query<T>(text, params));
+    return this.withClient((_, sql) => sql.query<T>(text, params));
   }
 
   async execute<T>(text: string, params?: unknown[]): Promise<{ rows: T[]; count: number }> {
-    return this.withRunner((sql) => sql.execute<T>(text, params));
+    return this.withClient((_, sql) => sql.execute<T>(text, params));
   }
 
   /** Runs `work` in one transaction; it commits when `work` resolves and rolls back when it throws. */
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      await runner.startTransaction();
-      const result = await work(new QueryRunnerSql(runner));
-      await runner.commitTransaction();
-      return result;
-    } catch (err) {
-      if (isConnectionBroken(err)) {
-        await discard(runner, err);
+    return this.withClient(async (client, sql) => {
+      await client.query({ text: 'BEGIN' });
+      try {
+        const result = await work(sql);
+        await client.query({ text: 'COMMIT' });
+        return result;
+      } catch (err) {
+        if (!isConnectionBroken(err)) await client.query({ text: 'ROLLBACK' }).catch(() => undefined);
         throw err;
       }
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-    }
+    });
   }
 
-  private async withRunner<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+  /**
+   * The `pg` pool under TypeORM: the hot path talks to it directly (named statements, no query
+   * runner and its event broadcasting per query); TypeORM keeps the pool's lifecycle and migrations.
+   */
+  private get pool(): PgPool {
+    return (this.dataSource.driver as unknown as { master: PgPool }).master;
+  }
+
+  private async withClient<T>(work: (client: PgClient, sql: Sql) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: unknown = null;
     try {
-      return await work(new QueryRunnerSql(runner));
+      return await work(client, new ClientSql(client));
     } catch (err) {
-      if (isConnectionBroken(err)) await discard(runner, err);
+      if (isConnectionBroken(err)) broken = err;
       throw err;
     } finally {
-      await runner.release();
+      // Released with the error, pg-pool destroys the connection instead of handing it out again.
+      client.release(broken ? (broken as Error) : undefined);
     }
   }
 }
@@ -141,12 +189,6 @@ export function isConnectionBroken(err: unknown): boolean {
     ['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code) ||
     /Query read timeout|Connection terminated|Client has encountered a connection error/i.test(message)
   );
-}
-
-/** Releases the runner's connection to the pool with the error, which makes pg-pool destroy it. */
-async function discard(runner: QueryRunner, err: unknown): Promise<void> {
-  const postgres = runner as QueryRunner & { releasePostgresConnection?(err?: unknown): Promise<void> };
-  if (postgres.releasePostgresConnection) await postgres.releasePostgresConnection(err);
 }
 
 /** Postgres error code for a unique violation. */
