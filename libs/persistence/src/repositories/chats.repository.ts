@@ -2,7 +2,7 @@ import type { Scope } from '@conclave/domain';
 import type { Database } from '../database';
 import type { ChatRow, EventRow, MessageRow } from '../rows';
 import { scopeCondition } from '../scope-filter';
-import { EventsRepository } from './events.repository';
+import type { NewEvent } from './events.repository';
 
 export interface NewChat {
   name: string;
@@ -33,26 +33,31 @@ export class ChatsRepository {
     if (scope.agentId && chat.agentId && chat.agentId !== scope.agentId)
       throw new Error('a chat of another agent cannot be created in this scope');
     const agentId = scope.agentId ?? chat.agentId ?? null;
-    return this.db.transaction(async (tx) => {
-      const [row] = await tx.query<ChatRow>(
-        `INSERT INTO chats (account_id, name, from_type, flow_id, flow_version, agent_id, external_id, metadata)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-        [
-          scope.accountId,
-          chat.name,
-          chat.fromType,
-          chat.flowId,
-          chat.flowVersion,
-          agentId,
-          chat.externalId ?? null,
-          JSON.stringify(chat.metadata ?? {}),
-        ],
-      );
-      const events = await EventsRepository.append(tx, row.id, [
-        { type: 'chat.status', data: { status: 'ready', previous: null } },
-      ]);
-      return { chat: { ...row, last_seq: events[events.length - 1].seq }, events };
-    });
+    const ready: NewEvent = { type: 'chat.status', data: { status: 'ready', previous: null } };
+    // One statement (one round trip): the chat with its counter at 1, and its first event at seq 1.
+    const [row] = await this.db.query<ChatRow & { event_created_at: Date }>(
+      `WITH chat AS (
+         INSERT INTO chats (account_id, name, from_type, flow_id, flow_version, agent_id, external_id, metadata, last_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) RETURNING *
+       ), event AS (
+         INSERT INTO events (chat_id, seq, type, data) SELECT id, 1, $9, $10::jsonb FROM chat RETURNING created_at
+       )
+       SELECT chat.*, event.created_at AS event_created_at FROM chat, event`,
+      [
+        scope.accountId,
+        chat.name,
+        chat.fromType,
+        chat.flowId,
+        chat.flowVersion,
+        agentId,
+        chat.externalId ?? null,
+        JSON.stringify(chat.metadata ?? {}),
+        ready.type,
+        JSON.stringify(ready.data),
+      ],
+    );
+    const { event_created_at: createdAt, ...created } = row;
+    return { chat: created, events: [{ chat_id: created.id, seq: 1, ...ready, created_at: createdAt }] };
   }
 
   async get(scope: Scope, id: string): Promise<ChatRow | null> {
