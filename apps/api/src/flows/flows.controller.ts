@@ -12,20 +12,17 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { AccountOwner, ApiKeyGuard, ManagesAccount } from '@conclave/auth';
-import { DomainError, flowJsonSchema, INT4_MAX, type AccountScope } from '@conclave/domain';
-import { z } from 'zod';
+import { DomainError, flowJsonSchema, type AccountScope } from '@conclave/domain';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
 import { convertAgentokFlow } from './agentok-import/convert-agentok-flow';
+import { VersionQuery } from './dto/flow.dto';
 import { FlowTestBody } from './flow-tests';
 import { FlowTestsService } from './flow-tests.service';
 import { FlowsService, toFlowDto } from './flows.service';
 
 const flowId = new IdPipe('Flow');
-const VersionQuery = z
-  .object({ version: z.coerce.number().int().positive().max(INT4_MAX).optional() })
-  .loose();
 
 /** Flow management: account keys only (`@ManagesAccount`); the schema is public. */
 @Controller(['flows', 'v1/flows'])

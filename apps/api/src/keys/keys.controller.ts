@@ -2,18 +2,14 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters, UseGu
 import { AccountOwner, ApiKeyGuard, ManagesAccount } from '@conclave/auth';
 import { notFound, type AccountScope } from '@conclave/domain';
 import { AccountsRepository, type ApiKeyRow } from '@conclave/persistence';
-import { z } from 'zod';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
+import { CreateKeyBody } from './dto/key.dto';
 import { ShownOnce } from '../common/idempotency/shown-once.decorator';
 import { AccountsService } from '../accounts/accounts.service';
 import { LiveConnections } from '../realtime/live-connections';
 
-const CreateKeyBody = z.object({
-  name: z.string().trim().min(1).max(100).default('default'),
-  agent_id: z.uuid().optional(),
-});
 
 /**
  * API key management (account keys only). The secret is in the create response only; lists show the
@@ -34,7 +30,7 @@ export class KeysController {
   @ShownOnce()
   async create(
     @AccountOwner() owner: AccountScope,
-    @Body(new ZodPipe(CreateKeyBody)) body: z.infer<typeof CreateKeyBody>,
+    @Body(new ZodPipe(CreateKeyBody)) body: CreateKeyBody,
   ) {
     const { row, secret } = await this.accountsService.createKey(owner, body.name, body.agent_id ?? null);
     return { ...toKeyDto(row), key: secret };

@@ -17,18 +17,13 @@ import { ChatsRepository } from '@conclave/persistence';
 import { TERMINAL_EVENT_TYPES, type EventEnvelope } from '@conclave/realtime';
 import type { Response } from 'express';
 import { INT4_MAX } from '@conclave/domain';
-import { z } from 'zod';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { IdPipe } from '../common/uuid.pipe';
 import { ZodPipe } from '../common/zod-body.pipe';
+import { EventsQuery } from './dto/events-query';
 import { ChatFeeds } from './chat-feeds';
 import { LiveConnections } from './live-connections';
 
-const EventsQuery = z.object({
-  after: z.coerce.number().int().min(0).max(INT4_MAX).optional(),
-  until: z.enum(['terminal']).optional(),
-});
-type EventsQuery = z.infer<typeof EventsQuery>;
 
 /** Bytes queued for one SSE client beyond which it is dropped (it reconnects with Last-Event-ID). */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;

@@ -4,7 +4,8 @@ import type { AccountScope } from '@conclave/domain';
 import type { SecretInfo } from '@conclave/persistence';
 import { NativeExceptionFilter } from '../common/native-exception.filter';
 import { ZodPipe } from '../common/zod-body.pipe';
-import { PutSecretBody, SecretNamePipe } from './dto/secret.dto';
+import { PutSecretBody } from './dto/secret.dto';
+import { SecretNamePipe } from './secret-name.pipe';
 import { SecretsService } from './secrets.service';
 
 /**

@@ -1,14 +1,7 @@
-import { BadRequestException, type PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
 
 /** Secret names as flows write them in `{"secret": NAME}` and `api_key_ref`. */
-export class SecretNamePipe implements PipeTransform<string, string> {
-  transform(value: string): string {
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(value))
-      throw new BadRequestException(['name: 1 to 64 letters, digits, _, . or -']);
-    return value;
-  }
-}
+export const SECRET_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** `host`, `host:port` or `*.domain` — the same syntax as EGRESS_ALLOWED_HOSTS. */
 const HostEntry = z
