@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { call, startTestApi, type TestAccount, type TestApi } from './support/api';
 import { mountedRoutes } from './support/mounted-routes';
 import { validateOpenApi } from './support/openapi-validator';
 
-jest.setTimeout(180_000);
+jest.setTimeout(300_000);
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
 
@@ -32,7 +33,11 @@ describe('OpenAPI document', () => {
   let ajv: Ajv2020;
 
   beforeAll(async () => {
-    api = await startTestApi();
+    // Start-up takes longer on a loaded machine (the suite runs beside others).
+    api = await startTestApi(
+      { SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('hex') },
+      { readyTimeoutMs: 120_000 },
+    );
     account = await api.account();
     document = (await call(api.url, 'GET', '/openapi.json')).body;
     operations = Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(
@@ -134,12 +139,13 @@ describe('OpenAPI document', () => {
           });
       const pathParams = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
       const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
-      expect({ op: op.operationId, params: declared.sort() }).toEqual({ op: op.operationId, params: pathParams });
+      expect({ op: op.operationId, params: declared.sort() }).toEqual({
+        op: op.operationId,
+        params: pathParams,
+      });
     }
     // Routes that take a JSON body document it (issue 16: all but one had none).
-    const bodyless = operations.filter(
-      (o) => ['post', 'put', 'patch'].includes(o.method) && !o.requestBody,
-    );
+    const bodyless = operations.filter((o) => ['post', 'put', 'patch'].includes(o.method) && !o.requestBody);
     expect(bodyless.map((o) => o.operationId).sort()).toEqual([
       'aksita.createSession',
       'chats.abort',
@@ -152,7 +158,9 @@ describe('OpenAPI document', () => {
     // Query parameters are documented (e.g. the inbox order, paging, `wait`).
     const query = (id: string) =>
       (operation(id).parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-    expect(query('chats.list')).toEqual(expect.arrayContaining(['status', 'order', 'name', 'cursor', 'limit']));
+    expect(query('chats.list')).toEqual(
+      expect.arrayContaining(['status', 'order', 'name', 'cursor', 'limit']),
+    );
     expect(query('chats.sendMessage')).toEqual(expect.arrayContaining(['wait', 'multitask']));
   });
 
@@ -182,7 +190,9 @@ describe('OpenAPI document', () => {
     expect(res.status).toBe(401);
     expect(operation('chats.list').responses['401']).toBeDefined();
     // Both schemes work.
-    const bearer = await call(api.url, 'GET', '/chats', undefined, { Authorization: `Bearer ${account.key}` });
+    const bearer = await call(api.url, 'GET', '/chats', undefined, {
+      Authorization: `Bearer ${account.key}`,
+    });
     expect(bearer.status).toBe(200);
   });
 
@@ -202,7 +212,11 @@ describe('OpenAPI document', () => {
     );
     expectDocumented('chats.sendMessage', sent, 202);
     expect(sent.body.messages.length).toBeGreaterThan(0);
-    expectDocumented('chats.listMessages', await account.request('GET', `/chats/${chat.body.id}/messages`), 200);
+    expectDocumented(
+      'chats.listMessages',
+      await account.request('GET', `/chats/${chat.body.id}/messages`),
+      200,
+    );
     expectDocumented(
       'chats.listMessages',
       await account.request('GET', `/chats/${chat.body.id}/messages?paged=true`),
@@ -214,7 +228,11 @@ describe('OpenAPI document', () => {
 
     const agent = await account.request('POST', '/agents', { ...example('agents.create'), flow_id: flowId });
     expectDocumented('agents.create', agent, 201);
-    expectDocumented('apiKeys.create', await account.request('POST', '/api-keys', example('apiKeys.create')), 201);
+    expectDocumented(
+      'apiKeys.create',
+      await account.request('POST', '/api-keys', example('apiKeys.create')),
+      201,
+    );
     expectDocumented('apiKeys.list', await account.request('GET', '/api-keys'), 200);
     expectDocumented(
       'secrets.put',
@@ -227,26 +245,45 @@ describe('OpenAPI document', () => {
     expectDocumented('knowledgeBases.create', base, 201);
     expectDocumented(
       'knowledgeBases.addSource',
-      await account.request('POST', `/knowledge-bases/${base.body.id}/sources`, example('knowledgeBases.addSource')),
+      await account.request(
+        'POST',
+        `/knowledge-bases/${base.body.id}/sources`,
+        example('knowledgeBases.addSource'),
+      ),
       202,
     );
     expectDocumented(
       'knowledgeBases.search',
-      await account.request('POST', `/knowledge-bases/${base.body.id}/search`, example('knowledgeBases.search')),
+      await account.request(
+        'POST',
+        `/knowledge-bases/${base.body.id}/search`,
+        example('knowledgeBases.search'),
+      ),
       200,
     );
 
-    const hook = await account.request('POST', '/webhooks', { ...example('webhooks.create'), enabled: false });
+    const hook = await account.request('POST', '/webhooks', {
+      ...example('webhooks.create'),
+      enabled: false,
+    });
     expectDocumented('webhooks.create', hook, 201);
     expectDocumented(
       'webhooks.update',
       await account.request('PATCH', `/webhooks/${hook.body.id}`, { enabled: false }),
       200,
     );
-    expectDocumented('webhooks.listDeliveries', await account.request('GET', `/webhooks/${hook.body.id}/deliveries`), 200);
+    expectDocumented(
+      'webhooks.listDeliveries',
+      await account.request('GET', `/webhooks/${hook.body.id}/deliveries`),
+      200,
+    );
 
     // The compatible APIs, with their examples (the agent above is the account's primary one).
-    expectDocumented('asyntai.chat', await account.request('POST', '/api/v1/chat', example('asyntai.chat')), 200);
+    expectDocumented(
+      'asyntai.chat',
+      await account.request('POST', '/api/v1/chat', example('asyntai.chat')),
+      200,
+    );
     expectDocumented('asyntai.listWebsites', await account.request('GET', '/api/v1/websites'), 200);
     const session = await account.request('POST', '/api/session');
     expectDocumented('aksita.createSession', session, 200);

@@ -45,10 +45,16 @@ export interface TestResponse {
 
 let accounts = 0;
 
-/** Starts the built API as a process on a fresh database (embedded-mode wiring unless env says otherwise). */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+/**
+ * Starts the built API as a process on a fresh database (embedded-mode wiring unless env says otherwise).
+ * `readyTimeoutMs` bounds its start-up (default 30 s; a loaded machine may need more).
+ */
+export async function startTestApi(
+  env: Record<string, string> = {},
+  options: { readyTimeoutMs?: number } = {},
+): Promise<TestApi> {
   const database = await createTestDatabase();
-  const { url, process: proc } = await startApiProcess(database.url, env);
+  const { url, process: proc } = await startApiProcess(database.url, env, options.readyTimeoutMs);
   const instances: AppProcess[] = [];
   const db = new Pool({ connectionString: database.url, max: 4 });
   // close() drops the database WITH (FORCE): a client still ending then gets a FATAL that must not

@@ -10,7 +10,6 @@ import { ShownOnce } from '../common/idempotency/shown-once.decorator';
 import { AccountsService } from '../accounts/accounts.service';
 import { LiveConnections } from '../realtime/live-connections';
 
-
 /**
  * API key management (account keys only). The secret is in the create response only; lists show the
  * prefix.
@@ -28,10 +27,7 @@ export class KeysController {
 
   @Post()
   @ShownOnce()
-  async create(
-    @AccountOwner() owner: AccountScope,
-    @Body(new ZodPipe(CreateKeyBody)) body: CreateKeyBody,
-  ) {
+  async create(@AccountOwner() owner: AccountScope, @Body(new ZodPipe(CreateKeyBody)) body: CreateKeyBody) {
     const { row, secret } = await this.accountsService.createKey(owner, body.name, body.agent_id ?? null);
     return { ...toKeyDto(row), key: secret };
   }

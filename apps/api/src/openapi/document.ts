@@ -103,8 +103,7 @@ const TAGS = [
 
 function toRouteConfig(route: ApiRoute): RouteConfig {
   const responses: Record<string, ResponseConfig> = {};
-  for (const [status, response] of Object.entries(route.responses))
-    responses[status] = toResponse(response);
+  for (const [status, response] of Object.entries(route.responses)) responses[status] = toResponse(response);
   const errors = new Set([...(route.errors ?? []), ...(route.access === 'key' ? KEYED_ERRORS : [])]);
   if (route.access === 'metrics') errors.add(401);
   const errorBody = ERROR_BODIES[route.errorShape ?? 'native'];

@@ -24,7 +24,6 @@ import { EventsQuery } from './dto/events-query';
 import { ChatFeeds } from './chat-feeds';
 import { LiveConnections } from './live-connections';
 
-
 /** Bytes queued for one SSE client beyond which it is dropped (it reconnects with Last-Event-ID). */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
 const ACTIVE = new Set(['running', 'wait_for_human_input']);

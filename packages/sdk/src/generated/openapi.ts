@@ -9,7 +9,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["RootController_root"];
+        /** Service name, version and links */
+        get: operations["service.info"];
         put?: never;
         post?: never;
         delete?: never;
@@ -25,7 +26,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AccountController_get[0]"];
+        /** The account’s plan, usage and credits */
+        get: operations["account.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -41,9 +43,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AgentsController_list[0]"];
+        /**
+         * List agents
+         * @description An agent-scoped key sees only its agent.
+         */
+        get: operations["agents.list"];
         put?: never;
-        post: operations["AgentsController_create[0]"];
+        /** Create an agent (publish a flow) */
+        post: operations["agents.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -57,13 +64,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AgentsController_get[0]"];
+        /** Get an agent */
+        get: operations["agents.get"];
         put?: never;
         post?: never;
-        delete: operations["AgentsController_delete[0]"];
+        /** Delete an agent */
+        delete: operations["agents.delete"];
         options?: never;
         head?: never;
-        patch: operations["AgentsController_update[0]"];
+        /** Change an agent */
+        patch: operations["agents.update"];
         trace?: never;
     };
     "/api-keys": {
@@ -73,9 +83,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["KeysController_list[0]"];
+        /** List API keys */
+        get: operations["apiKeys.list"];
         put?: never;
-        post: operations["KeysController_create[0]"];
+        /**
+         * Create an API key
+         * @description The secret (`key`) is in this response only. `agent_id` scopes the key to one agent.
+         */
+        post: operations["apiKeys.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -92,7 +107,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        delete: operations["KeysController_revoke[0]"];
+        /**
+         * Revoke an API key
+         * @description At once: its next request gets 401 and its live connections close.
+         */
+        delete: operations["apiKeys.revoke"];
         options?: never;
         head?: never;
         patch?: never;
@@ -107,7 +126,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AksitaController_chat"];
+        /** Aksita: send a message and wait for the replies */
+        post: operations["aksita.chat"];
         delete?: never;
         options?: never;
         head?: never;
@@ -123,7 +143,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AksitaController_session"];
+        /**
+         * Aksita: start a conversation
+         * @description A chat with the key’s agent, or the account’s primary one.
+         */
+        post: operations["aksita.createSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -137,7 +161,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AsyntaiController_account"];
+        /** Asyntai: plan and usage */
+        get: operations["asyntai.getAccount"];
         put?: never;
         post?: never;
         delete?: never;
@@ -155,7 +180,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["AsyntaiController_chat"];
+        /**
+         * Asyntai: send a message and wait for the reply
+         * @description Also answers at `/api/v1/chat/` (Asyntai’s documented URL).
+         */
+        post: operations["asyntai.chat"];
         delete?: never;
         options?: never;
         head?: never;
@@ -169,7 +198,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AsyntaiController_conversations"];
+        /** Asyntai: the latest messages of a session */
+        get: operations["asyntai.getConversation"];
         put?: never;
         post?: never;
         delete?: never;
@@ -185,7 +215,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["AsyntaiController_websites"];
+        /** Asyntai: the account’s websites (agents) */
+        get: operations["asyntai.listWebsites"];
         put?: never;
         post?: never;
         delete?: never;
@@ -201,9 +232,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ChatsController_list[0]"];
+        /**
+         * List chats
+         * @description Own chats, newest first. `order=waiting_since` is the operators’ inbox: chats waiting for input, longest waiting first.
+         */
+        get: operations["chats.list"];
         put?: never;
-        post: operations["ChatsController_create[0]"];
+        /**
+         * Create a chat
+         * @description A chat runs a flow (`from_flow`; Agentok’s `from_type: "project", from_project` also works).
+         */
+        post: operations["chats.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -217,10 +256,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ChatsController_get[0]"];
+        /** Get a chat */
+        get: operations["chats.get"];
         put?: never;
         post?: never;
-        delete: operations["ChatsController_delete[0]"];
+        /**
+         * Delete a chat
+         * @description Cancels any run, deletes the chat and its transcript.
+         */
+        delete: operations["chats.delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -235,7 +279,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ChatsController_cancel[1]"];
+        /**
+         * Stop the active run (alias of cancel)
+         * @deprecated
+         */
+        post: operations["chats.abort"];
         delete?: never;
         options?: never;
         head?: never;
@@ -251,7 +299,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ChatsController_cancel[0]"];
+        /**
+         * Stop the active run
+         * @description Keeps what the run produced. `cancelled: false` when no run was active.
+         */
+        post: operations["chats.cancel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -267,7 +319,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ChatsController_claim[0]"];
+        /**
+         * Claim a chat (operators)
+         * @description Holds the chat for this key: other keys’ input is refused with 409 until released or idle.
+         */
+        post: operations["chats.claim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -281,7 +337,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ChatEventsController_stream[0]"];
+        /**
+         * Stream the chat’s events (SSE)
+         * @description Server-Sent Events over the chat’s event log, the same envelopes as socket.io. Each persisted event is `id: <seq>` + `data: <json>`. Resume with `Last-Event-ID` or `?after=`; `?until=terminal` ends the stream when the run ends.
+         */
+        get: operations["chats.streamEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -299,7 +359,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ChatsController_fork[0]"];
+        /**
+         * Fork a chat at a message
+         * @description A new chat with the transcript up to `at_seq` and the engine state there; its run resumes from that point. `?wait=true` answers once it settles.
+         */
+        post: operations["chats.fork"];
         delete?: never;
         options?: never;
         head?: never;
@@ -315,7 +379,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ChatsController_input[0]"];
+        /**
+         * Answer the pending input request
+         * @description `{message}` for a `text` or `speaker` request, `{tool_outputs}` for client tools. A chat claimed by another operator answers 409.
+         */
+        post: operations["chats.answerInput"];
         delete?: never;
         options?: never;
         head?: never;
@@ -329,9 +397,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["ChatsController_messages[0]"];
+        /**
+         * Read the transcript
+         * @description Messages after `after` (or `cursor`), by `seq`: a JSON array, with the page position in `X-Has-More`/`X-Next-Cursor`/`Link`; `?paged=true` answers `{data, next_cursor, has_more}` instead.
+         */
+        get: operations["chats.listMessages"];
         put?: never;
-        post: operations["ChatsController_send[0]"];
+        /**
+         * Send a message (starts a run)
+         * @description Starts a run with the message. `?wait=true` answers when the run pauses or ends, with its messages. A chat waiting for input answers 409 saying how to answer it.
+         */
+        post: operations["chats.sendMessage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -347,7 +423,25 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["ChatsController_release[0]"];
+        /** Release a claimed chat */
+        post: operations["chats.release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs-json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI document (the URL `/docs` reads) */
+        get: operations["service.openapiDocsJson"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -361,9 +455,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["FlowsController_list[0]"];
+        /** List flows */
+        get: operations["flows.list"];
         put?: never;
-        post: operations["FlowsController_create[0]"];
+        /** Create a flow */
+        post: operations["flows.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -377,10 +473,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["FlowsController_get[0]"];
-        put: operations["FlowsController_update[0]"];
+        /** Get a flow (a version) */
+        get: operations["flows.get"];
+        /** Update a flow (a new version) */
+        put: operations["flows.update"];
         post?: never;
-        delete: operations["FlowsController_archive[0]"];
+        /**
+         * Archive a flow
+         * @description Chats pinned to it keep working; it leaves lists and cannot start new chats.
+         */
+        delete: operations["flows.archive"];
         options?: never;
         head?: never;
         patch?: never;
@@ -395,7 +497,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["FlowsController_test[0]"];
+        /**
+         * Replay recorded conversations on a flow version
+         * @description Replays `chat_ids` or `transcripts` and reports, per conversation, the first message that differs.
+         */
+        post: operations["flows.test"];
         delete?: never;
         options?: never;
         head?: never;
@@ -409,7 +515,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["FlowsController_versions[0]"];
+        /** List a flow’s versions */
+        get: operations["flows.listVersions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -427,7 +534,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["FlowsController_importAgentok[0]"];
+        /**
+         * Import an Agentok Studio flow
+         * @description Converts a React Flow `{nodes, edges}` export and saves it; what cannot be converted is reported.
+         */
+        post: operations["flows.importAgentok"];
         delete?: never;
         options?: never;
         head?: never;
@@ -441,7 +552,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["FlowsController_getSchema[0]"];
+        /** The flow spec’s JSON Schema */
+        get: operations["flows.schema"];
         put?: never;
         post?: never;
         delete?: never;
@@ -457,7 +569,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_health"];
+        /** Health: database (and Redis, queue in queue mode) */
+        get: operations["service.health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness probe */
+        get: operations["service.live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness probe: Postgres, Redis and the queue, each reported */
+        get: operations["service.ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -473,9 +620,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["KnowledgeController_list[0]"];
+        /** List knowledge bases */
+        get: operations["knowledgeBases.list"];
         put?: never;
-        post: operations["KnowledgeController_create[0]"];
+        /** Create a knowledge base */
+        post: operations["knowledgeBases.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -489,13 +638,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["KnowledgeController_get[0]"];
+        /** Get a knowledge base */
+        get: operations["knowledgeBases.get"];
         put?: never;
         post?: never;
-        delete: operations["KnowledgeController_delete[0]"];
+        /** Delete a knowledge base */
+        delete: operations["knowledgeBases.delete"];
         options?: never;
         head?: never;
-        patch: operations["KnowledgeController_update[0]"];
+        /** Rename or describe a knowledge base */
+        patch: operations["knowledgeBases.update"];
         trace?: never;
     };
     "/knowledge-bases/{id}/search": {
@@ -507,7 +659,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["KnowledgeController_search[0]"];
+        /**
+         * Search a knowledge base
+         * @description The ranked chunks a question finds, with scores: what an agent of this base would be given.
+         */
+        post: operations["knowledgeBases.search"];
         delete?: never;
         options?: never;
         head?: never;
@@ -521,9 +677,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["KnowledgeController_listSources[0]"];
+        /** List a knowledge base’s sources */
+        get: operations["knowledgeBases.listSources"];
         put?: never;
-        post: operations["KnowledgeController_addSource[0]"];
+        /**
+         * Add a source (text, website crawl or file upload)
+         * @description JSON adds text (`type: "text"`) or a website crawl (`type: "website"`); `multipart/form-data` uploads a file (field `file`). Indexing runs in the background.
+         */
+        post: operations["knowledgeBases.addSource"];
         delete?: never;
         options?: never;
         head?: never;
@@ -537,10 +698,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["KnowledgeController_getSource[0]"];
+        /** Get a source and its indexing progress */
+        get: operations["knowledgeBases.getSource"];
         put?: never;
         post?: never;
-        delete: operations["KnowledgeController_deleteSource[0]"];
+        /** Delete a source and its chunks */
+        delete: operations["knowledgeBases.deleteSource"];
         options?: never;
         head?: never;
         patch?: never;
@@ -555,7 +718,45 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["KnowledgeController_resync[0]"];
+        /** Index a source again (re-crawl a website) */
+        post: operations["knowledgeBases.resyncSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Served on the API port only when `METRICS_TOKEN` is set (then it is required); `METRICS_PORT` serves it on a separate port without a token.
+         */
+        get: operations["service.metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI document */
+        get: operations["service.openapi"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -569,7 +770,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["SecretsController_list[0]"];
+        /** List secrets (names and hosts) */
+        get: operations["secrets.list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -586,553 +788,14 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put: operations["SecretsController_put[0]"];
+        /**
+         * Create or replace a secret
+         * @description The value is sent only to the listed `hosts` (same syntax as `EGRESS_ALLOWED_HOSTS`).
+         */
+        put: operations["secrets.put"];
         post?: never;
-        delete: operations["SecretsController_delete[0]"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/account": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["AccountController_get[1]"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/agents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["AgentsController_list[1]"];
-        put?: never;
-        post: operations["AgentsController_create[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/agents/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["AgentsController_get[1]"];
-        put?: never;
-        post?: never;
-        delete: operations["AgentsController_delete[1]"];
-        options?: never;
-        head?: never;
-        patch: operations["AgentsController_update[1]"];
-        trace?: never;
-    };
-    "/v1/api-keys": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["KeysController_list[1]"];
-        put?: never;
-        post: operations["KeysController_create[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/api-keys/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete: operations["KeysController_revoke[1]"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["ChatsController_list[1]"];
-        put?: never;
-        post: operations["ChatsController_create[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["ChatsController_get[1]"];
-        put?: never;
-        post?: never;
-        delete: operations["ChatsController_delete[1]"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}/abort": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["ChatsController_cancel[3]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["ChatsController_cancel[2]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}/claim": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["ChatsController_claim[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["ChatEventsController_stream[1]"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}/fork": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["ChatsController_fork[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}/input": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["ChatsController_input[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}/messages": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["ChatsController_messages[1]"];
-        put?: never;
-        post: operations["ChatsController_send[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/chats/{id}/release": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["ChatsController_release[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/flows": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["FlowsController_list[1]"];
-        put?: never;
-        post: operations["FlowsController_create[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/flows/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["FlowsController_get[1]"];
-        put: operations["FlowsController_update[1]"];
-        post?: never;
-        delete: operations["FlowsController_archive[1]"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/flows/{id}/test": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["FlowsController_test[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/flows/{id}/versions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["FlowsController_versions[1]"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/flows/import/agentok": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["FlowsController_importAgentok[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/flows/schema": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["FlowsController_getSchema[1]"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/knowledge-bases": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["KnowledgeController_list[1]"];
-        put?: never;
-        post: operations["KnowledgeController_create[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/knowledge-bases/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["KnowledgeController_get[1]"];
-        put?: never;
-        post?: never;
-        delete: operations["KnowledgeController_delete[1]"];
-        options?: never;
-        head?: never;
-        patch: operations["KnowledgeController_update[1]"];
-        trace?: never;
-    };
-    "/v1/knowledge-bases/{id}/search": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["KnowledgeController_search[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/knowledge-bases/{id}/sources": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["KnowledgeController_listSources[1]"];
-        put?: never;
-        post: operations["KnowledgeController_addSource[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/knowledge-bases/{id}/sources/{sourceId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["KnowledgeController_getSource[1]"];
-        put?: never;
-        post?: never;
-        delete: operations["KnowledgeController_deleteSource[1]"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/knowledge-bases/{id}/sources/{sourceId}/resync": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["KnowledgeController_resync[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/secrets": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["SecretsController_list[1]"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/secrets/{name}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put: operations["SecretsController_put[1]"];
-        post?: never;
-        delete: operations["SecretsController_delete[1]"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["WebhooksController_list[1]"];
-        put?: never;
-        post: operations["WebhooksController_create[1]"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/webhooks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["WebhooksController_get[1]"];
-        put?: never;
-        post?: never;
-        delete: operations["WebhooksController_delete[1]"];
-        options?: never;
-        head?: never;
-        patch: operations["WebhooksController_update[1]"];
-        trace?: never;
-    };
-    "/v1/webhooks/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["WebhooksController_deliveries[1]"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/webhooks/{id}/deliveries/{deliveryId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["WebhooksController_delivery[1]"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["WebhooksController_redeliver[1]"];
-        delete?: never;
+        /** Delete a secret */
+        delete: operations["secrets.delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1145,9 +808,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhooksController_list[0]"];
+        /** List webhook endpoints */
+        get: operations["webhooks.list"];
         put?: never;
-        post: operations["WebhooksController_create[0]"];
+        /**
+         * Create a webhook endpoint
+         * @description The signing secret is in this response only. Omitted `events`: every event type.
+         */
+        post: operations["webhooks.create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1161,13 +829,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhooksController_get[0]"];
+        /** Get a webhook endpoint */
+        get: operations["webhooks.get"];
         put?: never;
         post?: never;
-        delete: operations["WebhooksController_delete[0]"];
+        /** Delete a webhook endpoint */
+        delete: operations["webhooks.delete"];
         options?: never;
         head?: never;
-        patch: operations["WebhooksController_update[0]"];
+        /**
+         * Change a webhook endpoint
+         * @description `enabled: true` re-enables an endpoint that was disabled after a failure streak.
+         */
+        patch: operations["webhooks.update"];
         trace?: never;
     };
     "/webhooks/{id}/deliveries": {
@@ -1177,7 +851,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhooksController_deliveries[0]"];
+        /** The endpoint’s delivery log */
+        get: operations["webhooks.listDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1193,7 +868,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["WebhooksController_delivery[0]"];
+        /** Get a delivery with its attempts */
+        get: operations["webhooks.getDelivery"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1211,7 +887,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["WebhooksController_redeliver[0]"];
+        /**
+         * Send a delivery again now
+         * @description A fresh retry window starts.
+         */
+        post: operations["webhooks.redeliver"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1222,6 +902,298 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Account: {
+            credit_balance: number;
+            /** @description Credits debited this calendar month (UTC) */
+            credits_used: number;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The plan’s monthly limit */
+            messages_limit: number;
+            /** @description End-user messages accepted this calendar month (UTC) */
+            messages_used: number;
+            plan: string;
+        };
+        Agent: {
+            /** Format: date-time */
+            created_at: string;
+            domain: string | null;
+            enabled: boolean;
+            /** Format: uuid */
+            flow_id: string;
+            /** Format: uuid */
+            id: string;
+            is_primary: boolean;
+            /** Format: uuid */
+            knowledge_base_id: string | null;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description The integer id Asyntai clients use */
+            website_id: number;
+        };
+        AksitaChatBody: {
+            /** @description Given to the models for this turn only */
+            additional_context?: string | null;
+            /** @description From `POST /api/session` */
+            conversation_id: string;
+            message: string;
+        };
+        AksitaChatReply: {
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+                credits: number;
+                /** Format: uuid */
+                message_id: string;
+                remaining_credits: number;
+                /** @description Every non-empty agent text for this message, in order */
+                response: string[];
+            };
+            /** @description Says when the response is incomplete (the agents are still working) */
+            detail: string;
+            /** @enum {boolean} */
+            status: true;
+        };
+        /**
+         * @example {
+         *       "status": false,
+         *       "reason": "message is required"
+         *     }
+         */
+        AksitaError: {
+            reason: string;
+            /** @enum {boolean} */
+            status: false;
+        };
+        AksitaSession: {
+            data: {
+                /** Format: uuid */
+                conversation_id: string;
+            };
+            detail: string;
+            /** @enum {boolean} */
+            status: true;
+        };
+        /**
+         * @example {
+         *       "message": "Yes, go ahead"
+         *     }
+         */
+        AnswerInputBody: {
+            /** @description "" is AG2’s empty answer */
+            message: string;
+        } | {
+            /** @description For a `tool_outputs` input request: one output per pending tool call */
+            tool_outputs: {
+                output: string;
+                tool_call_id: string;
+            }[];
+        };
+        ApiKey: {
+            /**
+             * Format: uuid
+             * @description Set for a key scoped to one agent
+             */
+            agent_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            name: string;
+            /** @description The key’s first characters, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+        };
+        AsyntaiAccount: {
+            account: {
+                email: string;
+                messages_limit: number;
+                messages_used: number;
+                plan: string;
+            };
+            /** @enum {boolean} */
+            success: true;
+        };
+        AsyntaiChatBody: {
+            message: string;
+            /** @description Names the conversation: a known one continues, a new one is created */
+            session_id?: string | null;
+            /** @description The agent for a new session (default the primary one) */
+            website_id?: number | string | null;
+        };
+        AsyntaiChatReply: {
+            response: string;
+            session_id: string;
+            /** @enum {boolean} */
+            success: true;
+        };
+        AsyntaiConversation: {
+            messages: {
+                content: string;
+                /** @enum {string} */
+                role: "user" | "assistant";
+                /** Format: date-time */
+                timestamp: string;
+            }[];
+            session_id: string;
+            /** @enum {boolean} */
+            success: true;
+        };
+        /**
+         * @example {
+         *       "success": false,
+         *       "error": "message is required"
+         *     }
+         */
+        AsyntaiError: {
+            error: string;
+            /** @enum {boolean} */
+            success: false;
+        };
+        AsyntaiWebsites: {
+            /** @enum {boolean} */
+            success: true;
+            websites: {
+                domain: string | null;
+                id: number;
+                is_primary: boolean;
+                name: string;
+            }[];
+        };
+        Cancelled: {
+            cancelled: boolean;
+            chat: components["schemas"]["Chat"];
+        };
+        Chat: {
+            /** Format: uuid */
+            active_run_id: string | null;
+            /** Format: uuid */
+            agent_id: string | null;
+            claim: components["schemas"]["ChatClaim"] | null;
+            /** Format: date-time */
+            created_at: string;
+            flow_version: number;
+            forked_at_seq: number | null;
+            /** Format: uuid */
+            from_flow: string;
+            from_type: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            input_due_at: string | null;
+            input_overdue: boolean;
+            input_request: components["schemas"]["InputRequest"] | null;
+            last_error: string | null;
+            last_seq: number;
+            metadata: {
+                [key: string]: unknown;
+            };
+            name: string;
+            /**
+             * Format: uuid
+             * @description The chat this one was forked from
+             */
+            parent_chat_id: string | null;
+            /** @description The Asyntai session id, when set */
+            session_id: string | null;
+            /** @enum {string} */
+            status: "ready" | "running" | "wait_for_human_input" | "completed" | "error";
+            termination_reason: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            waiting_since: string | null;
+        };
+        /** @description The operator holding the chat (their key answers its input). */
+        ChatClaim: {
+            /** Format: date-time */
+            claimed_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: uuid */
+            key_id: string;
+            operator: string;
+        };
+        ChatPage: {
+            data: components["schemas"]["Chat"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        CreatedApiKey: {
+            /**
+             * Format: uuid
+             * @description Set for a key scoped to one agent
+             */
+            agent_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /** @description The secret: shown only here */
+            key: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            name: string;
+            /** @description The key’s first characters, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+        };
+        CreatedWebhookEndpoint: {
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /** @description Why it was disabled automatically */
+            disabled_reason: string | null;
+            enabled: boolean;
+            events: ("chat.status" | "message.created" | "input.requested" | "input.overdue" | "run.started" | "run.completed" | "run.failed" | "run.cancelled" | "webhook.disabled")[];
+            failure_streak: number;
+            /** Format: uuid */
+            id: string;
+            /** @description The signing secret (`whsec_...`): shown only here */
+            secret: string;
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+        };
+        /**
+         * @description Native error: `message` names the field at fault; some errors add context fields.
+         * @example {
+         *       "statusCode": 404,
+         *       "message": "Chat not found",
+         *       "error": "Not Found"
+         *     }
+         */
+        Error: {
+            error: string;
+            message: string | string[];
+            statusCode: number;
+        } & {
+            [key: string]: unknown;
+        };
+        Flow: {
+            archived: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The flow spec (see FlowSpec) */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        /** @description A team of agents and how they talk (also served as JSON Schema at `GET /flows/schema`). */
         FlowSpec: {
             agents: {
                 default_auto_reply?: string;
@@ -1243,12 +1215,12 @@ export interface components {
                     /** @default 4 */
                     top_k: number;
                 } | null;
-                llm?: ({
+                llm?: {
                     /** @default 0 */
                     delay_ms: number;
                     /** @default false */
                     echo: boolean;
-                    /** @constant */
+                    /** @enum {string} */
                     provider: "scripted";
                     /** @default [] */
                     replies: (string | {
@@ -1287,7 +1259,7 @@ export interface components {
                     base_url?: string;
                     max_tokens?: number;
                     model: string;
-                    /** @constant */
+                    /** @enum {string} */
                     provider: "openai";
                     /** @default false */
                     stream: boolean;
@@ -1298,7 +1270,7 @@ export interface components {
                     base_url?: string;
                     max_tokens?: number;
                     model: string;
-                    /** @constant */
+                    /** @enum {string} */
                     provider: "anthropic";
                     /** @default false */
                     stream: boolean;
@@ -1307,7 +1279,7 @@ export interface components {
                     api_key_ref?: string;
                     max_tokens?: number;
                     model: string;
-                    /** @constant */
+                    /** @enum {string} */
                     provider: "google";
                     /** @default false */
                     stream: boolean;
@@ -1320,7 +1292,7 @@ export interface components {
                     /** Format: uri */
                     endpoint?: string;
                     max_tokens?: number;
-                    /** @constant */
+                    /** @enum {string} */
                     provider: "azure_openai";
                     /** @default false */
                     stream: boolean;
@@ -1330,12 +1302,12 @@ export interface components {
                     base_url?: string;
                     max_tokens?: number;
                     model: string;
-                    /** @constant */
+                    /** @enum {string} */
                     provider: "ollama";
                     /** @default false */
                     stream: boolean;
                     temperature?: number;
-                }) | null;
+                } | null;
                 max_consecutive_auto_reply?: number;
                 name: string;
                 nested_chats?: {
@@ -1350,10 +1322,10 @@ export interface components {
                          */
                         summary_method: "last_msg" | "reflection_with_llm";
                     }[];
-                    trigger: (string | {
+                    trigger: string | {
                         /** @enum {string} */
                         type: "user_proxy" | "assistant" | "conversable" | "group_manager";
-                    }) | (string | {
+                    } | (string | {
                         /** @enum {string} */
                         type: "user_proxy" | "assistant" | "conversable" | "group_manager";
                     })[];
@@ -1411,7 +1383,7 @@ export interface components {
                  * @enum {string}
                  */
                 summary_method: "last_msg" | "reflection_with_llm";
-                /** @constant */
+                /** @enum {string} */
                 type: "two_agent";
             } | {
                 agents?: string[];
@@ -1434,12 +1406,12 @@ export interface components {
                         type: "exact" | "contains" | "regex";
                         value: string;
                     };
-                    llm?: ({
+                    llm?: {
                         /** @default 0 */
                         delay_ms: number;
                         /** @default false */
                         echo: boolean;
-                        /** @constant */
+                        /** @enum {string} */
                         provider: "scripted";
                         /** @default [] */
                         replies: (string | {
@@ -1478,7 +1450,7 @@ export interface components {
                         base_url?: string;
                         max_tokens?: number;
                         model: string;
-                        /** @constant */
+                        /** @enum {string} */
                         provider: "openai";
                         /** @default false */
                         stream: boolean;
@@ -1489,7 +1461,7 @@ export interface components {
                         base_url?: string;
                         max_tokens?: number;
                         model: string;
-                        /** @constant */
+                        /** @enum {string} */
                         provider: "anthropic";
                         /** @default false */
                         stream: boolean;
@@ -1498,7 +1470,7 @@ export interface components {
                         api_key_ref?: string;
                         max_tokens?: number;
                         model: string;
-                        /** @constant */
+                        /** @enum {string} */
                         provider: "google";
                         /** @default false */
                         stream: boolean;
@@ -1511,7 +1483,7 @@ export interface components {
                         /** Format: uri */
                         endpoint?: string;
                         max_tokens?: number;
-                        /** @constant */
+                        /** @enum {string} */
                         provider: "azure_openai";
                         /** @default false */
                         stream: boolean;
@@ -1521,12 +1493,12 @@ export interface components {
                         base_url?: string;
                         max_tokens?: number;
                         model: string;
-                        /** @constant */
+                        /** @enum {string} */
                         provider: "ollama";
                         /** @default false */
                         stream: boolean;
                         temperature?: number;
-                    }) | null;
+                    } | null;
                     /** @default chat_manager */
                     name: string;
                     system_message?: string;
@@ -1547,7 +1519,7 @@ export interface components {
                  * @enum {string}
                  */
                 summary_method: "last_msg" | "reflection_with_llm";
-                /** @constant */
+                /** @enum {string} */
                 type: "group";
             } | {
                 chats: {
@@ -1561,12 +1533,315 @@ export interface components {
                      */
                     summary_method: "last_msg" | "reflection_with_llm";
                 }[];
-                /** @constant */
+                /** @enum {string} */
                 type: "sequential";
             };
             description?: string;
             input_timeout?: number;
             name: string;
+        };
+        FlowTestReport: {
+            /** @description Per conversation: its status and the first divergent message */
+            conversations: {
+                [key: string]: unknown;
+            }[];
+            failed: number;
+            /** Format: uuid */
+            flow_id: string;
+            /** @enum {string} */
+            models: "scripted" | "live";
+            passed: number;
+            version: number;
+        };
+        FlowVersion: {
+            /** Format: date-time */
+            created_at: string;
+            version: number;
+        };
+        Health: {
+            /** @enum {string} */
+            database: "up" | "down";
+            /** @description The dependencies that are down */
+            degraded?: string[];
+            /** @enum {string} */
+            mode: "embedded" | "queue";
+            queue?: {
+                [key: string]: number;
+            } | null;
+            /** @enum {string} */
+            redis?: "up" | "down";
+            /** @enum {string} */
+            status: "ok" | "degraded" | "down";
+        };
+        ImportedFlow: {
+            flow: components["schemas"]["Flow"];
+            warnings: string[];
+        };
+        /** @description What the chat waits for (`status: wait_for_human_input`). */
+        InputRequest: {
+            agent: string;
+            /** Format: date-time */
+            expires_at?: string | null;
+            /**
+             * @description `text`: answer `{message}`; `speaker`: an agent name; `tool_outputs`: `{tool_outputs}`
+             * @enum {string}
+             */
+            kind: "text" | "speaker" | "tool_outputs";
+            options?: string[];
+            prompt: string;
+            question?: {
+                content: string | null;
+                sender: string;
+            } | null;
+            tool_calls?: components["schemas"]["ToolCall"][];
+        } & {
+            [key: string]: unknown;
+        };
+        KnowledgeBase: {
+            chunk_count: number;
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            language: "english" | "indonesian" | "simple";
+            name: string;
+            source_count: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        KnowledgeSource: {
+            bytes: number;
+            chunk_count: number;
+            /** Format: date-time */
+            created_at: string;
+            filename: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            indexed_at: string | null;
+            /** Format: uuid */
+            knowledge_base_id: string;
+            max_depth?: number;
+            max_pages?: number;
+            media_type: string | null;
+            progress: {
+                [key: string]: unknown;
+            };
+            reason: string | null;
+            /** @enum {string} */
+            status: "pending" | "indexing" | "ready" | "failed";
+            title: string | null;
+            /** @enum {string} */
+            type: "text" | "website" | "file";
+            /** Format: date-time */
+            updated_at: string;
+            url: string | null;
+        };
+        Liveness: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        /** @description A transcript message; `seq` orders the chat’s events and messages. */
+        Message: {
+            /** Format: uuid */
+            chat_id: string;
+            content: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            meta: {
+                [key: string]: unknown;
+            };
+            receiver: string | null;
+            /** Format: uuid */
+            run_id: string | null;
+            sender: string;
+            seq: number;
+            tool_call_id: string | null;
+            tool_calls: components["schemas"]["ToolCall"][] | null;
+            /** @enum {string} */
+            type: "user" | "assistant" | "tool";
+            usage: components["schemas"]["TokenUsage"] | null;
+        };
+        MessagePage: {
+            data: components["schemas"]["Message"][];
+            has_more: boolean;
+            next_cursor: string | null;
+        };
+        Readiness: {
+            /** @enum {string} */
+            postgres: "up" | "down" | "not_used";
+            queue: {
+                [key: string]: number;
+            } | ("down" | "not_used");
+            /** @enum {string} */
+            redis: "up" | "down" | "not_used";
+            /** @enum {string} */
+            status: "ready" | "not_ready";
+        };
+        Run: {
+            attempt: number;
+            /** Format: uuid */
+            chat_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            ended_at: string | null;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "pending";
+            summary: string | null;
+            termination_reason: string | null;
+            usage: components["schemas"]["TokenUsage"];
+        };
+        RunStarted: {
+            chat: components["schemas"]["Chat"];
+            /** @description With `?wait=true`: the messages of this run so far */
+            messages?: components["schemas"]["Message"][];
+            run: components["schemas"]["Run"] | null;
+        };
+        SavedFlow: {
+            archived: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The flow spec (see FlowSpec) */
+            spec: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+            /** @description What may not work as intended (empty when none) */
+            warnings: string[];
+        };
+        SearchResults: {
+            k: number;
+            query: string;
+            results: {
+                /** Format: uuid */
+                chunk_id: string;
+                content: string;
+                position: number;
+                /** @description 0..1, higher is better */
+                score: number;
+                section: string;
+                /** Format: uuid */
+                source_id: string;
+                text_rank: number;
+                title: string;
+                url: string | null;
+                vector_score: number | null;
+            }[];
+        };
+        Secret: {
+            /** Format: date-time */
+            created_at: string;
+            hosts: string[];
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /**
+         * @example {
+         *       "message": "Plan a three-day trip to Lisbon"
+         *     }
+         */
+        SendMessageBody: {
+            message: string;
+        } | {
+            content: string;
+            meta?: {
+                [key: string]: unknown;
+            };
+            receiver?: string;
+            sender?: string;
+            type?: string;
+        };
+        ServiceInfo: {
+            description: string;
+            links: {
+                console: string | null;
+                docs: string;
+                flow_schema: string;
+                health: string;
+                openapi: string;
+                readme: string;
+            };
+            name: string;
+            /** @enum {string} */
+            service: "conclave";
+            version: string;
+        };
+        TokenUsage: {
+            input_tokens: number;
+            output_tokens: number;
+            total_tokens: number;
+        };
+        ToolCall: {
+            /** @description JSON text */
+            arguments: string;
+            id: string;
+            name: string;
+        };
+        WebhookDelivery: {
+            attempt_log: {
+                /** Format: date-time */
+                at: string;
+                duration_ms: number;
+                error: string | null;
+                response_code: number | null;
+            }[];
+            attempts: number;
+            /** Format: date-time */
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            endpoint_id: string;
+            event_type: string;
+            /** Format: uuid */
+            id: string;
+            last_error: string | null;
+            last_response_code: number | null;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            /** @description The signed body sent to the endpoint */
+            payload: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+        };
+        WebhookDeliveryPage: {
+            data: components["schemas"]["WebhookDelivery"][];
+            next_cursor: string | null;
+        };
+        WebhookEndpoint: {
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /** @description Why it was disabled automatically */
+            disabled_reason: string | null;
+            enabled: boolean;
+            events: ("chat.status" | "message.created" | "input.requested" | "input.overdue" | "run.started" | "run.completed" | "run.failed" | "run.cancelled" | "webhook.disabled")[];
+            failure_streak: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
         };
     };
     responses: never;
@@ -1577,7 +1852,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    RootController_root: {
+    "service.info": {
         parameters: {
             query?: never;
             header?: never;
@@ -1586,15 +1861,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description What answers here */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ServiceInfo"];
+                };
             };
         };
     };
-    "AccountController_get[0]": {
+    "account.get": {
         parameters: {
             query?: never;
             header?: never;
@@ -1603,15 +1881,45 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The account */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "AgentsController_list[0]": {
+    "agents.list": {
         parameters: {
             query?: never;
             header?: never;
@@ -1620,1488 +1928,2478 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The agents */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Agent"][];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "AgentsController_create[0]": {
+    "agents.create": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Support bot",
+                 *       "flow_id": "0b9d1c7e-4f7a-4a53-9a57-5c2f0e6a1d10",
+                 *       "domain": "example.com"
+                 *     }
+                 */
+                "application/json": {
+                    domain?: string | null;
+                    /** @default true */
+                    enabled?: boolean;
+                    flow_id: string;
+                    is_primary?: boolean;
+                    knowledge_base_id?: string | null;
+                    name: string;
+                };
+            };
+        };
         responses: {
+            /** @description The agent */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "AgentsController_get[0]": {
+    "agents.get": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The agent’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The agent */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "AgentsController_delete[0]": {
+    "agents.delete": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The agent’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    "AgentsController_update[0]": {
+    "agents.update": {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KeysController_list[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KeysController_create[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KeysController_revoke[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    AksitaController_chat: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    AksitaController_session: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    AsyntaiController_account: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    AsyntaiController_chat: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    AsyntaiController_conversations: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    AsyntaiController_websites: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_list[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_create[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_get[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_delete[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_cancel[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_cancel[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_claim[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatEventsController_stream[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_fork[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_input[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_messages[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_send[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
+                /** @description The agent’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": string;
+                /**
+                 * @example {
+                 *       "enabled": false
+                 *     }
+                 */
+                "application/json": {
+                    domain?: string | null;
+                    enabled?: boolean;
+                    flow_id?: string;
+                    is_primary?: boolean;
+                    knowledge_base_id?: string | null;
+                    name?: string;
+                };
             };
         };
         responses: {
+            /** @description The agent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "apiKeys.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The keys (prefixes, never secrets) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKey"][];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "apiKeys.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "ci"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    agent_id?: string;
+                    /** @default default */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The key, with its secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "apiKeys.revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The API key’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "aksita.chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "conversation_id": "0b9d1c7e-4f7a-4a53-9a57-5c2f0e6a1d10",
+                 *       "message": "Hello"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AksitaChatBody"];
+            };
+        };
+        responses: {
+            /** @description The agents’ replies and the credits used */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaChatReply"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Insufficient credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Server fault */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Waiting timed out; retry */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+        };
+    };
+    "aksita.createSession": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaSession"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AksitaError"];
+                };
+            };
+        };
+    };
+    "asyntai.getAccount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiAccount"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+        };
+    };
+    "asyntai.chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Hello",
+                 *       "session_id": "visitor-42"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AsyntaiChatBody"];
+            };
+        };
+        responses: {
+            /** @description The reply */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiChatReply"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description A dependency (database, model provider) is unavailable; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+        };
+    };
+    "asyntai.getConversation": {
+        parameters: {
+            query: {
+                /** @description Default 50, capped at 100 */
+                limit?: string;
+                session_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiConversation"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+        };
+    };
+    "asyntai.listWebsites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The websites */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiWebsites"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyntaiError"];
+                };
+            };
+        };
+    };
+    "chats.list": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                name?: string;
+                order?: "created_at" | "waiting_since";
+                status?: "ready" | "running" | "wait_for_human_input" | "completed" | "error";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of chats */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatPage"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "chats.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Trip planning",
+                 *       "from_type": "flow",
+                 *       "from_flow": "0b9d1c7e-4f7a-4a53-9a57-5c2f0e6a1d10"
+                 *     }
+                 */
+                "application/json": {
+                    flow_version?: number;
+                    from_flow?: string;
+                    from_project?: string;
+                    /**
+                     * @default flow
+                     * @enum {string}
+                     */
+                    from_type?: "flow" | "project";
+                    /** @default {} */
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    /** @default Chat */
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The chat (`status: ready`) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "chats.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The chat’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chat, with its status and pending input request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "chats.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The chat’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "chats.abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The chat’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancellation requested */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Cancelled"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "ChatsController_release[0]": {
+    "chats.cancel": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The chat’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_list[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_create[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_get[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_update[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_archive[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_test[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_versions[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_importAgentok[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_getSchema[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    HealthController_health: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KnowledgeController_list[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KnowledgeController_create[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KnowledgeController_get[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KnowledgeController_delete[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KnowledgeController_update[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KnowledgeController_search[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KnowledgeController_listSources[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KnowledgeController_addSource[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
+            /** @description Cancellation requested */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Cancelled"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "KnowledgeController_getSource[0]": {
+    "chats.claim": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The chat’s id */
                 id: string;
-                sourceId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The chat with its `claim` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
             };
-        };
-    };
-    "KnowledgeController_deleteSource[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                sourceId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
+            /** @description Bad input: the message names the field */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-        };
-    };
-    "KnowledgeController_resync[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-                sourceId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
+            /** @description Missing, invalid or revoked API key */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource’s current state (the message says what to do) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "SecretsController_list[0]": {
+    "chats.streamEvents": {
         parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
+            query?: {
+                after?: number | null;
+                until?: "terminal";
+            };
+            header?: {
+                /** @description The last `seq` received: resume after it */
+                "last-event-id"?: string;
+            };
+            path: {
+                /** @description The chat’s id */
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description An event stream */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "SecretsController_put[0]": {
+    "chats.fork": {
         parameters: {
-            query?: never;
+            query?: {
+                wait?: "0" | "1" | "true" | "false" | "";
+            };
             header?: never;
             path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "SecretsController_delete[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "AccountController_get[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "AgentsController_list[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "AgentsController_create[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "AgentsController_get[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "AgentsController_delete[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "AgentsController_update[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KeysController_list[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KeysController_create[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "KeysController_revoke[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_list[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_create[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_get[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_delete[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_cancel[3]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_cancel[2]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_claim[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatEventsController_stream[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_fork[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_input[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_messages[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "ChatsController_send[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
+                /** @description The chat’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": string;
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
+                /**
+                 * @example {
+                 *       "at_seq": 3,
+                 *       "name": "Try another answer"
+                 *     }
+                 */
+                "application/json": {
+                    at_seq: number;
+                    name?: string;
                 };
-                content?: never;
             };
         };
-    };
-    "ChatsController_release[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
         responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_list[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "FlowsController_create[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
+            /** @description The new chat */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource’s current state (the message says what to do) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "FlowsController_get[1]": {
+    "chats.answerInput": {
         parameters: {
-            query?: never;
+            query?: {
+                wait?: "0" | "1" | "true" | "false" | "";
+            };
             header?: never;
             path: {
+                /** @description The chat’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Yes, go ahead"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AnswerInputBody"];
+            };
+        };
+        responses: {
+            /** @description The run resumed (or settled, with `?wait=true`) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStarted"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource’s current state (the message says what to do) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "chats.listMessages": {
+        parameters: {
+            query?: {
+                after?: number | null;
+                cursor?: number | null;
+                limit?: number;
+                paged?: "0" | "1" | "true" | "false" | "";
+            };
+            header?: never;
+            path: {
+                /** @description The chat’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The messages (an array; a page object with `?paged=true`) */
+            200: {
+                headers: {
+                    /** @description `<...?cursor=N>; rel="next"` */
+                    Link: string;
+                    /** @description Whether more messages follow */
+                    "X-Has-More": "true" | "false";
+                    /** @description Pass as `cursor` for the next page */
+                    "X-Next-Cursor": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"][] | components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "chats.sendMessage": {
+        parameters: {
+            query?: {
+                multitask?: "reject" | "enqueue" | "interrupt";
+                wait?: "0" | "1" | "true" | "false" | "";
+            };
+            header?: never;
+            path: {
+                /** @description The chat’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Plan a three-day trip to Lisbon"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SendMessageBody"];
+            };
+        };
+        responses: {
+            /** @description The run started (or settled, with `?wait=true`) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStarted"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Insufficient credits */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource’s current state (the message says what to do) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "chats.release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The chat’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The chat, unclaimed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource’s current state (the message says what to do) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "FlowsController_update[1]": {
+    "service.openapiDocsJson": {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                id: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OpenAPI 3.1 */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
         };
     };
-    "FlowsController_archive[1]": {
+    "flows.list": {
         parameters: {
             query?: never;
             header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account’s flows (not archived) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"][];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "flows.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Greeter",
+                 *       "agents": [
+                 *         {
+                 *           "name": "user",
+                 *           "type": "user_proxy",
+                 *           "human_input_mode": "NEVER"
+                 *         },
+                 *         {
+                 *           "name": "assistant",
+                 *           "type": "assistant",
+                 *           "system_message": "You greet people.",
+                 *           "llm": {
+                 *             "provider": "scripted",
+                 *             "replies": [
+                 *               "Hello! TERMINATE"
+                 *             ]
+                 *           }
+                 *         }
+                 *       ],
+                 *       "chat": {
+                 *         "type": "two_agent",
+                 *         "initiator": "user",
+                 *         "recipient": "assistant",
+                 *         "max_turns": 2
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlowSpec"];
+            };
+        };
+        responses: {
+            /** @description The flow, version 1, with warnings */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFlow"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "flows.get": {
+        parameters: {
+            query?: {
+                version?: number;
+            };
+            header?: never;
             path: {
+                /** @description The flow’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The flow at `version` (default the latest) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Flow"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "flows.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flow’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Greeter",
+                 *       "agents": [
+                 *         {
+                 *           "name": "user",
+                 *           "type": "user_proxy",
+                 *           "human_input_mode": "NEVER"
+                 *         },
+                 *         {
+                 *           "name": "assistant",
+                 *           "type": "assistant",
+                 *           "system_message": "You greet people.",
+                 *           "llm": {
+                 *             "provider": "scripted",
+                 *             "replies": [
+                 *               "Hello! TERMINATE"
+                 *             ]
+                 *           }
+                 *         }
+                 *       ],
+                 *       "chat": {
+                 *         "type": "two_agent",
+                 *         "initiator": "user",
+                 *         "recipient": "assistant",
+                 *         "max_turns": 2
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["FlowSpec"];
+            };
+        };
+        responses: {
+            /** @description The flow’s new version, with warnings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFlow"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "flows.archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flow’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Archived */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    "FlowsController_test[1]": {
+    "flows.test": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The flow’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    chat_ids?: string[];
+                    /**
+                     * @default scripted
+                     * @enum {string}
+                     */
+                    models?: "scripted" | "live";
+                    transcripts?: {
+                        messages: ({
+                            content: string | null;
+                            receiver?: string | null;
+                            recipient?: string | null;
+                            sender: string;
+                            tool_call_id?: string | null;
+                            tool_calls?: ({
+                                arguments: string;
+                                id: string;
+                                name: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[] | null;
+                            /**
+                             * @default assistant
+                             * @enum {string}
+                             */
+                            type?: "user" | "assistant" | "tool";
+                        } & {
+                            [key: string]: unknown;
+                        })[];
+                        runs: {
+                            /** @default [] */
+                            answers?: (string | {
+                                tool_outputs: {
+                                    output: string;
+                                    tool_call_id: string;
+                                }[];
+                            })[];
+                            message: string;
+                            /** @default 1 */
+                            seed?: number;
+                        }[];
+                    }[];
+                    version?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The test report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowTestReport"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "flows.listVersions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The flow’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Versions, oldest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FlowVersion"][];
+                };
             };
-        };
-    };
-    "FlowsController_versions[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Bad input: the message names the field */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "FlowsController_importAgentok[1]": {
+    "flows.importAgentok": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default [] */
+                    edges?: {
+                        data?: {
+                            [key: string]: unknown;
+                        } | null;
+                        id?: string | number;
+                        source: string | number;
+                        target: string | number;
+                    }[];
+                    nodes: {
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        id: string | number;
+                        parentId?: string | number | null;
+                        parentNode?: string | number | null;
+                        position?: {
+                            x: number;
+                            y: number;
+                        };
+                        type: string;
+                    }[];
+                };
+            };
+        };
         responses: {
+            /** @description The saved flow and the conversion warnings */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ImportedFlow"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "FlowsController_getSchema[1]": {
+    "flows.schema": {
         parameters: {
             query?: never;
             header?: never;
@@ -3110,15 +4408,20 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description JSON Schema (draft 2020-12) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
         };
     };
-    "KnowledgeController_list[1]": {
+    "service.health": {
         parameters: {
             query?: never;
             header?: never;
@@ -3127,15 +4430,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description `ok`, or `degraded` with what is down */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description `down`: the database does not answer (`Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
             };
         };
     };
-    "KnowledgeController_create[1]": {
+    "service.live": {
         parameters: {
             query?: never;
             header?: never;
@@ -3144,189 +4459,865 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The process answers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Liveness"];
+                };
+            };
+        };
+    };
+    "service.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description Not ready */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    "knowledgeBases.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The knowledge bases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBase"][];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "knowledgeBases.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Product docs",
+                 *       "language": "english"
+                 *     }
+                 */
+                "application/json": {
+                    description?: string | null;
+                    /**
+                     * @default english
+                     * @enum {string}
+                     */
+                    language?: "english" | "indonesian" | "simple";
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The knowledge base */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBase"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "KnowledgeController_get[1]": {
+    "knowledgeBases.get": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The knowledge base */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBase"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "KnowledgeController_delete[1]": {
+    "knowledgeBases.delete": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    "KnowledgeController_update[1]": {
+    "knowledgeBases.update": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Public product documentation"
+                 *     }
+                 */
+                "application/json": {
+                    description?: string | null;
+                    name?: string;
+                };
+            };
+        };
         responses: {
+            /** @description The knowledge base */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBase"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "KnowledgeController_search[1]": {
+    "knowledgeBases.search": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "query": "How long do I have to return an item?",
+                 *       "k": 5
+                 *     }
+                 */
+                "application/json": {
+                    /** @default 5 */
+                    k?: number;
+                    min_score?: number;
+                    query: string;
+                };
+            };
+        };
         responses: {
+            /** @description The hits, best first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SearchResults"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "KnowledgeController_listSources[1]": {
+    "knowledgeBases.listSources": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The sources */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSource"][];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "KnowledgeController_addSource[1]": {
+    "knowledgeBases.addSource": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "type": "text",
+                 *       "title": "Returns",
+                 *       "content": "# Returns\nItems can be returned within 30 days."
+                 *     }
+                 */
+                "application/json": {
+                    content: string;
+                    title?: string;
+                    /** @enum {string} */
+                    type: "text";
+                    /** Format: uri */
+                    url?: string;
+                } | {
+                    max_depth?: number;
+                    max_pages?: number;
+                    title?: string;
+                    /** @enum {string} */
+                    type: "website";
+                    /** Format: uri */
+                    url: string;
+                };
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description Markdown, HTML, PDF or plain text
+                     */
+                    file: string;
+                    title?: string;
+                    /** @enum {string} */
+                    type?: "file";
+                    /** Format: uri */
+                    url?: string;
+                };
+            };
+        };
         responses: {
+            /** @description The source, pending indexing */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSource"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "KnowledgeController_getSource[1]": {
+    "knowledgeBases.getSource": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
+                /** @description The source’s id */
                 sourceId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The source */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSource"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "KnowledgeController_deleteSource[1]": {
+    "knowledgeBases.deleteSource": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
+                /** @description The source’s id */
                 sourceId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    "KnowledgeController_resync[1]": {
+    "knowledgeBases.resyncSource": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The knowledge base’s id */
                 id: string;
+                /** @description The source’s id */
                 sourceId: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The source, pending indexing */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["KnowledgeSource"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict with the resource’s current state (the message says what to do) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "SecretsController_list[1]": {
+    "service.metrics": {
         parameters: {
             query?: never;
             header?: never;
@@ -3335,53 +5326,245 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description Prometheus text format */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "SecretsController_put[1]": {
+    "service.openapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OpenAPI 3.1 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    "secrets.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secrets, without values */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"][];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "secrets.put": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The secret’s name, as flows reference it */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "value": "sk-example",
+                 *       "hosts": [
+                 *         "api.example.com"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    hosts: string[];
+                    value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The secret (without its value) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (database, model provider) is unavailable; retry shortly */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "secrets.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The secret’s name, as flows reference it */
                 name: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "SecretsController_delete[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                name: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    "WebhooksController_list[1]": {
+    "webhooks.list": {
         parameters: {
             query?: never;
             header?: never;
@@ -3390,294 +5573,546 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The endpoints */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"][];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "WebhooksController_create[1]": {
+    "webhooks.create": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "url": "https://example.com/hooks/conclave",
+                 *       "events": [
+                 *         "input.requested",
+                 *         "run.completed"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    description?: string | null;
+                    /** @default true */
+                    enabled?: boolean;
+                    events?: ("chat.status" | "message.created" | "input.requested" | "input.overdue" | "run.started" | "run.completed" | "run.failed" | "run.cancelled" | "webhook.disabled")[];
+                    /** Format: uri */
+                    url: string;
+                };
+            };
+        };
         responses: {
+            /** @description The endpoint, with its secret */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "WebhooksController_get[1]": {
+    "webhooks.get": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The webhook endpoint’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The endpoint */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "WebhooksController_delete[1]": {
+    "webhooks.delete": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The webhook endpoint’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deleted */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
-    "WebhooksController_update[1]": {
+    "webhooks.update": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The webhook endpoint’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": true
+                 *     }
+                 */
+                "application/json": {
+                    description?: string | null;
+                    enabled?: boolean;
+                    events?: ("chat.status" | "message.created" | "input.requested" | "input.overdue" | "run.started" | "run.completed" | "run.failed" | "run.cancelled" | "webhook.disabled")[];
+                    /** Format: uri */
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The endpoint */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "webhooks.listDeliveries": {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "pending" | "succeeded" | "failed";
+            };
+            header?: never;
+            path: {
+                /** @description The webhook endpoint’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description Deliveries, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
             };
-        };
-    };
-    "WebhooksController_deliveries[1]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Bad input: the message names the field */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "WebhooksController_delivery[1]": {
+    "webhooks.getDelivery": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The delivery’s id */
                 deliveryId: string;
+                /** @description The webhook endpoint’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The delivery */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description Bad input: the message names the field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or another account’s) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
-    "WebhooksController_redeliver[1]": {
+    "webhooks.redeliver": {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The delivery’s id */
                 deliveryId: string;
+                /** @description The webhook endpoint’s id */
                 id: string;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The delivery, pending */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
             };
-        };
-    };
-    "WebhooksController_list[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Bad input: the message names the field */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-        };
-    };
-    "WebhooksController_create[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            201: {
+            /** @description Missing, invalid or revoked API key */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-        };
-    };
-    "WebhooksController_get[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Not allowed with this key (e.g. an agent-scoped key on account management), or the agent is disabled */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-        };
-    };
-    "WebhooksController_delete[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            204: {
+            /** @description Not found (or another account’s) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
-        };
-    };
-    "WebhooksController_update[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            /** @description Rate limit or plan limit reached (`Retry-After` when retrying helps) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
-            };
-        };
-    };
-    "WebhooksController_deliveries[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
-                content?: never;
-            };
-        };
-    };
-    "WebhooksController_delivery[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                deliveryId: string;
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    "WebhooksController_redeliver[0]": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                deliveryId: string;
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };

@@ -108,7 +108,10 @@ export const RunStarted = z
   .object({
     chat: Chat,
     run: orNull(Run),
-    messages: z.array(Message).optional().meta({ description: 'With `?wait=true`: the messages of this run so far' }),
+    messages: z
+      .array(Message)
+      .optional()
+      .meta({ description: 'With `?wait=true`: the messages of this run so far' }),
   })
   .meta({ id: 'RunStarted' });
 

@@ -29,12 +29,16 @@ export const AksitaChatReply = z
   .object({
     status: z.literal(true),
     data: z.object({
-      response: z.array(z.string()).meta({ description: 'Every non-empty agent text for this message, in order' }),
+      response: z
+        .array(z.string())
+        .meta({ description: 'Every non-empty agent text for this message, in order' }),
       credits: z.number(),
       remaining_credits: z.number(),
       message_id: z.uuid(),
       conversation_id: z.uuid(),
     }),
-    detail: z.string().meta({ description: 'Says when the response is incomplete (the agents are still working)' }),
+    detail: z
+      .string()
+      .meta({ description: 'Says when the response is incomplete (the agents are still working)' }),
   })
   .meta({ id: 'AksitaChatReply' });

@@ -35,7 +35,12 @@ export const AsyntaiWebsites = z
   .object({
     success: z.literal(true),
     websites: z.array(
-      z.object({ id: z.number().int(), name: z.string(), domain: z.string().nullable(), is_primary: z.boolean() }),
+      z.object({
+        id: z.number().int(),
+        name: z.string(),
+        domain: z.string().nullable(),
+        is_primary: z.boolean(),
+      }),
     ),
   })
   .meta({ id: 'AsyntaiWebsites' });

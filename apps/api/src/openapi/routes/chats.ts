@@ -67,12 +67,17 @@ export const chatRoutes: ApiRoute[] = [
     path: '/chats',
     operationId: 'chats.create',
     summary: 'Create a chat',
-    description: 'A chat runs a flow (`from_flow`; Agentok’s `from_type: "project", from_project` also works).',
+    description:
+      'A chat runs a flow (`from_flow`; Agentok’s `from_type: "project", from_project` also works).',
     tags,
     access: 'key',
     body: {
       schema: CreateChatBody,
-      example: { name: 'Trip planning', from_type: 'flow', from_flow: '0b9d1c7e-4f7a-4a53-9a57-5c2f0e6a1d10' },
+      example: {
+        name: 'Trip planning',
+        from_type: 'flow',
+        from_flow: '0b9d1c7e-4f7a-4a53-9a57-5c2f0e6a1d10',
+      },
     },
     responses: { 201: chatResponse('The chat (`status: ready`)') },
     errors: [400, 404],
@@ -112,7 +117,9 @@ export const chatRoutes: ApiRoute[] = [
     params: chat,
     query: SendQuery,
     body: { schema: MessageBodyShape, example: { message: 'Plan a three-day trip to Lisbon' } },
-    responses: { 202: { description: 'The run started (or settled, with `?wait=true`)', schema: RunStarted } },
+    responses: {
+      202: { description: 'The run started (or settled, with `?wait=true`)', schema: RunStarted },
+    },
     errors: [400, 402, 403, 404, 409, 413],
   },
   {
@@ -151,7 +158,9 @@ export const chatRoutes: ApiRoute[] = [
     params: chat,
     query: WaitQuery,
     body: { schema: InputBodyShape, example: { message: 'Yes, go ahead' } },
-    responses: { 202: { description: 'The run resumed (or settled, with `?wait=true`)', schema: RunStarted } },
+    responses: {
+      202: { description: 'The run resumed (or settled, with `?wait=true`)', schema: RunStarted },
+    },
     errors: [400, 404, 409],
   },
   {
@@ -228,7 +237,10 @@ export const chatRoutes: ApiRoute[] = [
     params: chat,
     query: EventsQuery,
     headers: z.object({
-      'last-event-id': z.string().optional().meta({ description: 'The last `seq` received: resume after it' }),
+      'last-event-id': z
+        .string()
+        .optional()
+        .meta({ description: 'The last `seq` received: resume after it' }),
     }),
     responses: {
       200: {

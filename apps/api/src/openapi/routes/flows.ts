@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { FlowTestBody } from '../../flows/flow-tests';
 import { VersionQuery } from '../../flows/dto/flow.dto';
 import { AgentokFlowSchema } from '../../flows/agentok-import/agentok-flow.types';
-import { Flow, FlowSpec, FlowTestReport, FlowVersion, ImportedFlow, SavedFlow } from '../../flows/dto/flow.response';
+import {
+  Flow,
+  FlowSpec,
+  FlowTestReport,
+  FlowVersion,
+  ImportedFlow,
+  SavedFlow,
+} from '../../flows/dto/flow.response';
 import type { ApiRoute } from '../route';
 import { idParam } from './params';
 
@@ -32,7 +39,9 @@ export const flowRoutes: ApiRoute[] = [
     summary: 'The flow spec’s JSON Schema',
     tags,
     access: 'public',
-    responses: { 200: { description: 'JSON Schema (draft 2020-12)', schema: z.record(z.string(), z.unknown()) } },
+    responses: {
+      200: { description: 'JSON Schema (draft 2020-12)', schema: z.record(z.string(), z.unknown()) },
+    },
   },
   {
     method: 'post',
@@ -50,7 +59,8 @@ export const flowRoutes: ApiRoute[] = [
     path: '/flows/import/agentok',
     operationId: 'flows.importAgentok',
     summary: 'Import an Agentok Studio flow',
-    description: 'Converts a React Flow `{nodes, edges}` export and saves it; what cannot be converted is reported.',
+    description:
+      'Converts a React Flow `{nodes, edges}` export and saves it; what cannot be converted is reported.',
     tags,
     access: 'key',
     body: { schema: AgentokFlowSchema },

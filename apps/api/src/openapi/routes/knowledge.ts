@@ -88,7 +88,11 @@ export const knowledgeRoutes: ApiRoute[] = [
     body: {
       schema: SourceBody,
       alternatives: { 'multipart/form-data': Upload },
-      example: { type: 'text', title: 'Returns', content: '# Returns\nItems can be returned within 30 days.' },
+      example: {
+        type: 'text',
+        title: 'Returns',
+        content: '# Returns\nItems can be returned within 30 days.',
+      },
     },
     responses: { 202: { description: 'The source, pending indexing', schema: KnowledgeSource } },
     errors: [400, 403, 404, 413],
@@ -142,7 +146,8 @@ export const knowledgeRoutes: ApiRoute[] = [
     path: '/knowledge-bases/{id}/search',
     operationId: 'knowledgeBases.search',
     summary: 'Search a knowledge base',
-    description: 'The ranked chunks a question finds, with scores: what an agent of this base would be given.',
+    description:
+      'The ranked chunks a question finds, with scores: what an agent of this base would be given.',
     tags,
     access: 'key',
     params: base,

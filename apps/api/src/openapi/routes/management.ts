@@ -28,7 +28,11 @@ export const managementRoutes: ApiRoute[] = [
     access: 'key',
     body: {
       schema: CreateAgentBody,
-      example: { name: 'Support bot', flow_id: '0b9d1c7e-4f7a-4a53-9a57-5c2f0e6a1d10', domain: 'example.com' },
+      example: {
+        name: 'Support bot',
+        flow_id: '0b9d1c7e-4f7a-4a53-9a57-5c2f0e6a1d10',
+        domain: 'example.com',
+      },
     },
     responses: { 201: { description: 'The agent', schema: Agent } },
     errors: [400, 403, 404],
@@ -132,7 +136,7 @@ export const managementRoutes: ApiRoute[] = [
     params: secretName,
     body: { schema: PutSecretBody, example: { value: 'sk-example', hosts: ['api.example.com'] } },
     responses: { 200: { description: 'The secret (without its value)', schema: Secret } },
-    errors: [400, 403],
+    errors: [400, 403, 503],
   },
   {
     method: 'delete',
