@@ -1,4 +1,6 @@
 export * from './chat-status';
+export * from './run-lifecycle';
+export * from './api-message';
 export * from './credits';
 export * from './termination';
 export * from './errors';
