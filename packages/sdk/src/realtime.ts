@@ -197,16 +197,27 @@ export class RealtimeConnection {
 }
 
 class Subscription extends EventStream<ChatEvent> implements ChatSubscription {
+  // The cursor moves when an event arrives (to drop replays); events may wait in the buffer, so
+  // the resume point is what the caller has actually been given.
+  private yielded: number;
+
   constructor(
     readonly chatId: string,
-    private readonly cursor: SeqCursor,
+    cursor: SeqCursor,
     onClose: () => void,
   ) {
     super(onClose);
+    this.yielded = cursor.lastSeq;
   }
 
   get lastSeq(): number {
-    return this.cursor.lastSeq;
+    return this.yielded;
+  }
+
+  override async next(): Promise<IteratorResult<ChatEvent>> {
+    const result = await super.next();
+    if (!result.done && result.value.seq !== null) this.yielded = result.value.seq;
+    return result;
   }
 
   close(): void {

@@ -1696,7 +1696,7 @@ export interface components {
             /** Format: date-time */
             started_at: string | null;
             /** @enum {string} */
-            status: "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled" | "pending";
+            status: "pending" | "queued" | "running" | "waiting" | "completed" | "failed" | "cancelled";
             summary: string | null;
             termination_reason: string | null;
             usage: components["schemas"]["TokenUsage"];
