@@ -23,7 +23,7 @@ const EVENTS: Record<string, LifecycleEvent> = {
     run: ended,
     end: { status: 'completed', reason: 'max_run_seconds', summary: null },
   },
-  fail: { type: 'finish', run: ended, end: { status: 'failed', reason: 'error', error: 'boom' } },
+  fail: { type: 'finish', run: ended, end: { status: 'failed', reason: 'error', error: 'boom', kind: 'internal' } },
   cancel: { type: 'finish', run: ended, end: { status: 'cancelled', reason: 'cancelled' } },
   input_timeout: { type: 'input_timeout', run: ended },
 };

@@ -10,6 +10,7 @@ import {
   type RunStatus,
 } from './chat-status';
 import type { InputRequest, TokenUsage } from './message';
+import type { FailureKind } from './run-failure';
 
 /**
  * The run lifecycle: where a chat's status and its run's status change, and which events each change
@@ -22,7 +23,7 @@ import type { InputRequest, TokenUsage } from './message';
 /** How a run ended: `reason` is the termination reason the API reports. */
 export type RunEnd =
   | { status: 'completed'; reason: string; summary: string | null }
-  | { status: 'failed'; reason: 'error' | string; error: string }
+  | { status: 'failed'; reason: 'error' | string; error: string; kind: FailureKind }
   | { status: 'cancelled'; reason: 'cancelled' | string };
 
 /** What the database accumulated on a run, reported when it ends. */

@@ -83,7 +83,7 @@ export interface RunRow {
   id: string;
   chat_id: string;
   account_id: string;
-  status: RunStatus | 'pending';
+  status: RunStatus;
   input: RunInput;
   pending_answer: PendingAnswer | null;
   /** Every answer the run's input requests got, in order (for replaying the conversation). */

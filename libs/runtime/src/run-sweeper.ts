@@ -52,7 +52,7 @@ export class RunSweeper {
       const expired = await this.runs.expiredInputs(500);
       for (const run of expired) {
         const end: RunEnd = { status: 'completed', reason: 'input_timeout', summary: null };
-        const finished = await this.runs.finishRun({ runId: run.id, end });
+        const finished = await this.runs.timeoutInput(run.id);
         if (!finished) continue;
         this.options.onRunEnd?.(runEndReport(run, end, run.account_id));
         this.bus.publish({

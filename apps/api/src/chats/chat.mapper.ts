@@ -1,10 +1,5 @@
-import {
-  activeClaim,
-  messageEventData,
-  type ChatRow,
-  type MessageRow,
-  type RunRow,
-} from '@conclave/persistence';
+import { messageEventData } from '@conclave/domain';
+import { activeClaim, type ChatRow, type MessageRow, type RunRow } from '@conclave/persistence';
 import type { RunAccepted } from './use-cases/run-outcome';
 
 /** Chats as the API returns them: Agentok's fields first, then ours. Internal counters stay inside. */

@@ -1,30 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * Fork and replay (engine-depth):
- * - `chats.parent_chat_id` / `forked_at_seq`: a chat forked from another records where it came from;
- * - `chat_checkpoints`: the engine state right after each message (the fork point), keyed by its
- *   seq: the step's final state for its last message, and for earlier messages of the same step the
- *   consistent state the engine passed after them (`Advance.checkpoints`); a fork resumes from it.
- * - `conclave_commit_step` writes the checkpoint in the same round trip as the step.
- */
-export class ChatForks1765700000000 implements MigrationInterface {
-  name = 'ChatForks1765700000000';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      ALTER TABLE chats
-        ADD COLUMN parent_chat_id uuid REFERENCES chats(id) ON DELETE SET NULL,
-        ADD COLUMN forked_at_seq int;
-      CREATE TABLE chat_checkpoints (
-        chat_id uuid NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
-        seq int NOT NULL,
-        run_id uuid,
-        state jsonb NOT NULL,
-        PRIMARY KEY (chat_id, seq)
-      );
-    `);
-    await q.query(`
+/** `conclave_commit_step` as this migration defines it (a later redefinition's `down` restores it). */
+export const COMMIT_STEP_WITH_CHECKPOINTS = `
       CREATE OR REPLACE FUNCTION conclave_commit_step(
         p_run uuid, p_owner text, p_step int, p_state jsonb, p_lease_ms int, p_consume_answer boolean,
         p_input_tokens int, p_output_tokens int, p_chat uuid, p_messages jsonb, p_leading_events jsonb,
@@ -112,7 +89,33 @@ export class ChatForks1765700000000 implements MigrationInterface {
         RETURN jsonb_build_object('held', true, 'messages', v_messages, 'events', v_events);
       END
       $fn$;
+`;
+
+/**
+ * Fork and replay (engine-depth):
+ * - `chats.parent_chat_id` / `forked_at_seq`: a chat forked from another records where it came from;
+ * - `chat_checkpoints`: the engine state right after each message (the fork point), keyed by its
+ *   seq: the step's final state for its last message, and for earlier messages of the same step the
+ *   consistent state the engine passed after them (`Advance.checkpoints`); a fork resumes from it.
+ * - `conclave_commit_step` writes the checkpoint in the same round trip as the step.
+ */
+export class ChatForks1765700000000 implements MigrationInterface {
+  name = 'ChatForks1765700000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      ALTER TABLE chats
+        ADD COLUMN parent_chat_id uuid REFERENCES chats(id) ON DELETE SET NULL,
+        ADD COLUMN forked_at_seq int;
+      CREATE TABLE chat_checkpoints (
+        chat_id uuid NOT NULL REFERENCES chats(id) ON DELETE CASCADE,
+        seq int NOT NULL,
+        run_id uuid,
+        state jsonb NOT NULL,
+        PRIMARY KEY (chat_id, seq)
+      );
     `);
+    await q.query(COMMIT_STEP_WITH_CHECKPOINTS);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -8,6 +8,7 @@ import { Knowledge1765500000000 } from './1765500000000-knowledge';
 import { Webhooks1765600000000 } from './1765600000000-webhooks';
 import { ChatForks1765700000000 } from './1765700000000-chat-forks';
 import { RunAnswers1765700000001 } from './1765700000001-run-answers';
+import { CommitStepLifecycle1765800000000 } from './1765800000000-commit-step-lifecycle';
 import { RunFailureKind1765900000000 } from './1765900000000-run-failure-kind';
 
 /** Every migration in order; run on start-up. */
@@ -22,5 +23,6 @@ export const MIGRATIONS = [
   Webhooks1765600000000,
   ChatForks1765700000000,
   RunAnswers1765700000001,
+  CommitStepLifecycle1765800000000,
   RunFailureKind1765900000000,
 ];

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Scope } from '@conclave/domain';
+import { messageEventData, type Scope } from '@conclave/domain';
 import type { Database, Sql } from '../database';
 import type { ChatRow, EventRow, MessageRow, RunRow } from '../rows';
 import { scopeCondition } from '../scope-filter';
 import { EventsRepository } from './events.repository';
-import { type LimitReached, messageEventData, rollingBackOverLimit } from './runs.repository';
+import { type LimitReached, rollingBackOverLimit } from './runs.repository';
 import { type MessageAllowance, UsageRepository } from './usage.repository';
 
 export type ForkResult =

@@ -1,12 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ACTIVE_RUN_STATUSES,
+  CLAIMABLE_RUN_STATUSES,
+  decide,
+  LEASED_RUN_STATUSES,
+  messageEventBody,
+  RUN_LIFECYCLE,
+  ruleOf,
+  runIsIdle,
   stepCredits,
-  type Scope,
+  UNSTARTED_RUN_STATUSES,
   type ChatStatus,
   type CreditRule,
-  type FailureKind,
   type InputRequest,
+  type LifecycleEvent,
+  type RunEnd,
+  type RunStatus,
+  type Scope,
   type TokenUsage,
+  type StoredMessage,
   type TranscriptMessage,
 } from '@conclave/domain';
 import type { Database, Sql } from '../database';
@@ -14,8 +26,11 @@ import { isUniqueViolation } from '../database';
 import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } from '../rows';
 import { activeClaim, type ClaimHolder } from './claims.repository';
 import { scopeCondition } from '../scope-filter';
+import { statusList } from '../status-sql';
 import { EventsRepository, type NewEvent } from './events.repository';
 import { type MessageAllowance, MessageLimitReached, UsageRepository } from './usage.repository';
+
+export type { RunEnd } from '@conclave/domain';
 
 /** Thrown when a worker commits a step of a run whose lease it no longer holds. */
 export class LeaseLostError extends Error {
@@ -72,18 +87,15 @@ export interface Committed {
   events: EventRow[];
 }
 
-export type RunEnd =
-  | { status: 'completed'; reason: string; summary: string | null }
-  | { status: 'failed'; reason: 'error' | string; error: string; kind: FailureKind }
-  | { status: 'cancelled'; reason: 'cancelled' | string };
+const ACTIVE = statusList(ACTIVE_RUN_STATUSES);
+const LEASED = statusList(LEASED_RUN_STATUSES);
 
-const ACTIVE = `('queued','running','waiting')`;
-
-/** Takes (or renews) a run's lease: $1 run id, $2 owner, $3 lease in ms. */
-const CLAIM_SQL = `UPDATE runs SET status = 'running', lease_owner = $2, lease_until = now() + $3 * interval '1 millisecond',
+/** Takes (or renews) a run's lease: $1 run id, $2 owner, $3 lease in ms. The lease clock is the database's. */
+const CLAIM_SQL = `UPDATE runs SET status = '${RUN_LIFECYCLE.claim.runTo}', lease_owner = $2,
+   lease_until = now() + $3 * interval '1 millisecond',
    attempt = attempt + 1, started_at = coalesce(started_at, now()),
-   takeovers = takeovers + CASE WHEN status = 'running' AND lease_owner IS DISTINCT FROM $2 THEN 1 ELSE 0 END
- WHERE id = $1 AND status IN ('queued','running') AND NOT cancel_requested
+   takeovers = takeovers + CASE WHEN status IN ${LEASED} AND lease_owner IS DISTINCT FROM $2 THEN 1 ELSE 0 END
+ WHERE id = $1 AND status IN ${statusList(RUN_LIFECYCLE.claim.runFrom)} AND NOT cancel_requested
    AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
  RETURNING *`;
 
@@ -107,9 +119,17 @@ export interface FinishArgs {
 }
 
 /**
- * The run lifecycle in SQL. Each transition is one transaction whose conditional updates carry the
- * invariant (one active run per chat, dense seqs, the lease owner is the only writer), so two
- * processes racing for the same chat or run cannot both win.
+ * The run lifecycle's I/O. What a transition does — the statuses it moves from and to, the events it
+ * appends — is decided by `decide` in `@conclave/domain` (run-lifecycle.ts); the guards here are built
+ * from the same status sets, and the SQL adds only what the database assigns (seqs, timestamps, the
+ * lease clock). Each transition is one transaction whose conditional updates carry the invariant (one
+ * active run per chat, dense seqs, the lease owner is the only writer), so two processes racing for
+ * the same chat or run cannot both win.
+ *
+ * Lock order: a transaction that locks both a chat and one of its runs locks the chat row first, then
+ * the run (start, enqueue, answer, waitForInput, finishRun, and `conclave_commit_step`). Two paths
+ * taking them in opposite orders deadlock (Postgres 40P01) — an input timeout racing an answer did.
+ * Statements that touch only the run (claim, heartbeat, release, requestCancel) take no chat lock.
  */
 export class RunsRepository {
   constructor(private readonly db: Database) {}
@@ -129,7 +149,7 @@ export class RunsRepository {
   /** The runs a chat executed, oldest first, with what started them and the answers they got. */
   async recordedRuns(chatId: string): Promise<Pick<RunRow, 'input' | 'seed' | 'answers'>[]> {
     return this.db.query(
-      `SELECT input, seed, answers FROM runs WHERE chat_id = $1 AND status NOT IN ('pending', 'queued')
+      `SELECT input, seed, answers FROM runs WHERE chat_id = $1 AND status NOT IN ${statusList(UNSTARTED_RUN_STATUSES)}
        ORDER BY created_at, id`,
       [chatId],
     );
@@ -148,23 +168,24 @@ export class RunsRepository {
   ): Promise<StartRunResult> {
     try {
       return await this.db.transaction(async (tx) => {
-        const params: unknown[] = [chatId];
+        const runId = randomUUID();
+        const rule = RUN_LIFECYCLE.start;
+        const params: unknown[] = [chatId, rule.chatTo];
         const [updated] = await tx.query<ChatRow & { previous: ChatStatus }>(
-          `UPDATE chats c SET status = 'running', input_request = NULL, last_error = NULL,
+          `UPDATE chats c SET status = $2, input_request = NULL, last_error = NULL,
              termination_reason = NULL, updated_at = now()
            FROM (SELECT id, status FROM chats WHERE id = $1 FOR UPDATE) p
-           WHERE c.id = p.id AND ${scopeCondition(scope, params, 'c')} AND c.status IN ('ready','completed','error')
+           WHERE c.id = p.id AND ${scopeCondition(scope, params, 'c')} AND c.status IN ${statusList(rule.chatFrom)}
            RETURNING c.*, p.status AS previous`,
           params,
         );
         if (!updated) return this.whyNotStartable(tx, scope, chatId);
         const { previous, ...chat } = updated;
         if (allowance) await new UsageRepository(tx).countMessage(chat.account_id, allowance);
-        const run = await insertRun(tx, chat, input, seed);
+        const decision = decided(previous, null, { type: 'start', runId });
+        const run = await insertRun(tx, chat, runId, decision.run, input, seed);
         await tx.query(`UPDATE chats SET active_run_id = $2 WHERE id = $1`, [chatId, run.id]);
-        const events = await EventsRepository.append(tx, chatId, [
-          { type: 'chat.status', data: { status: 'running', previous, run_id: run.id } },
-        ]);
+        const events = await EventsRepository.append(tx, chatId, decision.events);
         return {
           ok: true as const,
           chat: { ...chat, active_run_id: run.id, last_seq: lastSeq(events) },
@@ -211,14 +232,13 @@ export class RunsRepository {
           params,
         );
         if (!chat) return { ok: false as const, reason: 'not_found' as const };
-        if (chat.status !== 'running' && chat.status !== 'wait_for_human_input') return null; // ended meanwhile
+        const runId = randomUUID();
+        const decision = decide(chat.status, null, { type: 'enqueue', runId });
+        if (!decision.ok) return null; // the active run ended meanwhile: start instead
         if (allowance) await new UsageRepository(tx).countMessage(chat.account_id, allowance);
-        const [run] = await tx.query<RunRow>(
-          `INSERT INTO runs (id, chat_id, account_id, status, input, seed) VALUES ($1, $2, $3, 'pending', $4, $5)
-           RETURNING *`,
-          [randomUUID(), chat.id, chat.account_id, JSON.stringify(input), seed],
-        );
-        return { ok: true as const, started: false, chat, run, events: [] };
+        const run = await insertRun(tx, chat, runId, decision.run, input, seed);
+        const events = await EventsRepository.append(tx, chat.id, decision.events);
+        return { ok: true as const, started: false, chat, run, events };
       });
       if (pending) return pending;
     }
@@ -230,9 +250,9 @@ export class RunsRepository {
    */
   async release(runId: string, owner: string): Promise<RunRow | null> {
     const [run] = await this.db.query<RunRow>(
-      `UPDATE runs SET status = 'queued', lease_owner = NULL, lease_until = NULL
-       WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING *`,
-      [runId, owner],
+      `UPDATE runs SET status = $3, lease_owner = NULL, lease_until = NULL
+       WHERE id = $1 AND lease_owner = $2 AND status IN ${statusList(RUN_LIFECYCLE.release.runFrom)} RETURNING *`,
+      [runId, owner, RUN_LIFECYCLE.release.runTo],
     );
     return run ?? null;
   }
@@ -255,31 +275,30 @@ export class RunsRepository {
       const holder = operator ? activeClaim(current) : null;
       if (holder && holder.key_id !== operator?.keyId)
         return { ok: false as const, reason: 'claimed' as const, holder };
-      if (current.status !== 'wait_for_human_input' || !current.active_run_id)
+      const rule = RUN_LIFECYCLE.answer;
+      if (!rule.chatFrom.includes(current.status) || !current.active_run_id)
         return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
       const expected = current.input_request?.kind === 'tool_outputs' ? 'tool_outputs' : 'text';
       if (answer.kind !== expected) return { ok: false as const, reason: 'wrong_kind' as const, expected };
-      const [run] = await tx.query<RunRow>(
-        `UPDATE runs SET status = 'queued', pending_answer = $2, input_expires_at = NULL,
-           answers = answers || jsonb_build_array($2::jsonb)
-         WHERE id = $1 AND status = 'waiting' RETURNING *`,
-        [current.active_run_id, JSON.stringify(answer)],
+      const [answered] = await tx.query<RunRow & { previous: RunStatus }>(
+        `UPDATE runs r SET status = $3, pending_answer = $2, input_expires_at = NULL,
+           answers = r.answers || jsonb_build_array($2::jsonb)
+         FROM (SELECT id, status FROM runs WHERE id = $1) p
+         WHERE r.id = p.id AND r.status IN ${statusList(rule.runFrom)} RETURNING r.*, p.status AS previous`,
+        [current.active_run_id, JSON.stringify(answer), rule.runTo],
       );
-      if (!run) return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
+      if (!answered) return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
       if (allowance) await new UsageRepository(tx).countMessage(current.account_id, allowance);
+      const { previous, ...run } = answered;
+      const decision = decided(current.status, previous, { type: 'answer', runId: run.id });
       const [chat] = await tx.query<ChatRow>(
-        `UPDATE chats SET status = 'running', input_request = NULL, updated_at = now(),
+        `UPDATE chats SET status = $4, input_request = NULL, updated_at = now(),
            claim_expires_at = CASE WHEN claim_key_id = $2 THEN now() + $3 * interval '1 millisecond'
                                    ELSE claim_expires_at END
          WHERE id = $1 RETURNING *`,
-        [chatId, holder ? operator?.keyId : null, operator?.claimIdleMs ?? 0],
+        [chatId, holder ? operator?.keyId : null, operator?.claimIdleMs ?? 0, decision.chat],
       );
-      const events = await EventsRepository.append(tx, chatId, [
-        {
-          type: 'chat.status',
-          data: { status: 'running', previous: 'wait_for_human_input', run_id: run.id },
-        },
-      ]);
+      const events = await EventsRepository.append(tx, chatId, decision.events);
       return { ok: true as const, chat: { ...chat, last_seq: lastSeq(events) }, run, events };
     });
   }
@@ -314,7 +333,7 @@ export class RunsRepository {
           run.account_id,
         ]);
         const [executing] = await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM runs WHERE account_id = $1 AND status = 'running' AND id <> $2`,
+          `SELECT count(*)::int AS n FROM runs WHERE account_id = $1 AND status IN ${LEASED} AND id <> $2`,
           [run.account_id, runId],
         );
         if ((executing?.n ?? 0) >= maxPerAccount) return 'deferred';
@@ -327,10 +346,10 @@ export class RunsRepository {
   /** The oldest queued runs of an account (to hand a freed execution slot on). */
   async queuedOfAccount(accountId: string, limit: number): Promise<RunRow[]> {
     return this.db.query<RunRow>(
-      `SELECT * FROM runs WHERE account_id = $1 AND status = 'queued'
+      `SELECT * FROM runs WHERE account_id = $1 AND status = $3
          AND (lease_until IS NULL OR lease_until < now())
        ORDER BY created_at LIMIT $2`,
-      [accountId, limit],
+      [accountId, limit, 'queued' satisfies RunStatus],
     );
   }
 
@@ -342,7 +361,7 @@ export class RunsRepository {
   ): Promise<{ held: boolean; cancel: boolean }> {
     const [row] = await this.db.query<{ cancel_requested: boolean }>(
       `UPDATE runs SET lease_until = now() + $3 * interval '1 millisecond'
-       WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING cancel_requested`,
+       WHERE id = $1 AND lease_owner = $2 AND status IN ${LEASED} RETURNING cancel_requested`,
       [runId, owner, leaseMs],
     );
     return { held: !!row, cancel: row?.cancel_requested ?? false };
@@ -395,7 +414,8 @@ export class RunsRepository {
     const total = credits.reduce((a, b) => a + b, 0);
     let result: { held: boolean; messages?: MessageRow[]; events?: EventRow[] };
     try {
-      // One round trip: see the conclave_commit_step migration for the statement order and guards.
+      // One round trip: see the conclave_commit_step migration (1765800000000) for the statement order and
+      // guards. Each message goes as its API object (`messageEventBody`); SQL adds id, seq, created_at.
       const [row] = await this.db.query<{ result: typeof result }>(
         `SELECT conclave_commit_step($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS result`,
         [
@@ -410,7 +430,7 @@ export class RunsRepository {
           args.run.chat_id,
           JSON.stringify(
             args.messages.map((m, i) => ({
-              ...normaliseMessage(m),
+              message: messageEventBody({ ...stored(m), chat_id: args.run.chat_id, run_id: args.run.id }),
               credits: credits[i] ?? 0,
               ...(args.checkpoints?.[i] ? { checkpoint: args.checkpoints[i] } : {}),
             })),
@@ -442,42 +462,41 @@ export class RunsRepository {
     inputSlaSeconds?: number | null;
   }): Promise<EventRow[]> {
     return this.db.transaction(async (tx) => {
-      const { count } = await tx.execute(
-        `UPDATE runs SET status = 'waiting', state = $4, step = step + 1, lease_owner = NULL, lease_until = NULL,
-           input_expires_at = $5
-         WHERE id = $1 AND lease_owner = $2 AND step = $3 AND status = 'running'`,
-        [args.run.id, args.owner, args.step, JSON.stringify(args.state), args.expiresAt],
-      );
-      if (count === 0) throw new LeaseLostError(args.run.id);
-      // Operators' inbox (issue 14): what the person is asked to answer, without reading the transcript.
-      const [last] = await tx.query<{ sender: string; content: string | null }>(
-        `SELECT sender, left(content, 4000) AS content FROM messages WHERE chat_id = $1 ORDER BY seq DESC LIMIT 1`,
+      const rule = RUN_LIFECYCLE.wait_for_input;
+      // The chat first (lock order), with what the person is asked to answer: operators' inbox
+      // (issue 14) shows it without reading the transcript.
+      const [chat] = await tx.query<{ status: ChatStatus; sender: string | null; content: string | null }>(
+        `SELECT c.status, m.sender, m.content FROM chats c
+         LEFT JOIN LATERAL (SELECT sender, left(content, 4000) AS content FROM messages
+                            WHERE chat_id = c.id ORDER BY seq DESC LIMIT 1) m ON true
+         WHERE c.id = $1 FOR UPDATE OF c`,
         [args.run.chat_id],
       );
-      const request = {
+      const { count } = await tx.execute(
+        `UPDATE runs SET status = $6, state = $4, step = step + 1, lease_owner = NULL, lease_until = NULL,
+           input_expires_at = $5
+         WHERE id = $1 AND lease_owner = $2 AND step = $3 AND status IN ${statusList(rule.runFrom)}`,
+        [args.run.id, args.owner, args.step, JSON.stringify(args.state), args.expiresAt, rule.runTo],
+      );
+      if (count === 0 || !chat) throw new LeaseLostError(args.run.id);
+      const request: InputRequest = {
         ...args.request,
         expires_at: args.expiresAt?.toISOString() ?? null,
-        question: last ? { sender: last.sender, content: last.content } : null,
+        question: chat.sender !== null ? { sender: chat.sender, content: chat.content } : null,
       };
+      const decision = decided(chat.status, 'running', {
+        type: 'wait_for_input',
+        runId: args.run.id,
+        request,
+      });
       await tx.query(
-        `UPDATE chats SET status = 'wait_for_human_input', input_request = $2, updated_at = now(),
+        `UPDATE chats SET status = $4, input_request = $2, updated_at = now(),
            waiting_since = date_trunc('milliseconds', now()), input_overdue_at = NULL,
            input_due_at = CASE WHEN $3::int IS NULL THEN NULL ELSE now() + $3::int * interval '1 second' END
          WHERE id = $1`,
-        [args.run.chat_id, JSON.stringify(request), args.inputSlaSeconds ?? null],
+        [args.run.chat_id, JSON.stringify(request), args.inputSlaSeconds ?? null, decision.chat],
       );
-      return EventsRepository.append(tx, args.run.chat_id, [
-        { type: 'input.requested', data: { run_id: args.run.id, input_request: request } },
-        {
-          type: 'chat.status',
-          data: {
-            status: 'wait_for_human_input',
-            previous: 'running',
-            run_id: args.run.id,
-            input_request: request,
-          },
-        },
-      ]);
+      return EventsRepository.append(tx, args.run.chat_id, decision.events);
     });
   }
 
@@ -495,113 +514,133 @@ export class RunsRepository {
    * stop means stop.
    */
   async finishRun(args: FinishArgs): Promise<Finished | null> {
+    const params: unknown[] = [];
+    let guard = '';
+    if (args.owner !== undefined) {
+      params.push(args.owner, args.step);
+      guard = `AND status IN ${LEASED} AND lease_owner = $8 AND step = $9`;
+    }
+    return this.end(args.runId, (run) => ({ type: 'finish', run, end: args.end }), args.state, params, guard);
+  }
+
+  /**
+   * The sweeper's input timeout: ends the run only if it still waits and its request expired by the
+   * database's clock. An answer that got in first wins; the answer and this take the chat lock first.
+   */
+  async timeoutInput(runId: string): Promise<Finished | null> {
+    return this.end(
+      runId,
+      (run) => ({ type: 'input_timeout', run }),
+      undefined,
+      [],
+      `AND input_expires_at < now()`,
+    );
+  }
+
+  /**
+   * Ends a run as `event` says, under the chat row lock taken first (lock order). `guard` adds the
+   * caller's condition on the run (the lease holder's, the timeout's), its parameters from $8.
+   */
+  private async end(
+    runId: string,
+    eventOf: (run: {
+      id: string;
+      usage: TokenUsage;
+    }) => Extract<LifecycleEvent, { type: 'finish' | 'input_timeout' }>,
+    state: Record<string, unknown> | undefined,
+    guardParams: unknown[],
+    guard: string,
+  ): Promise<Finished | null> {
     return this.db.transaction(async (tx) => {
-      const params: unknown[] = [
-        args.runId,
-        args.end.status,
-        args.end.reason,
-        args.end.status === 'completed' ? args.end.summary : null,
-        args.end.status === 'failed' ? args.end.error : null,
-        args.state ? JSON.stringify(args.state) : null,
-        args.end.status === 'failed' ? args.end.kind : null,
-      ];
-      let guard = `status IN ${ACTIVE}`;
-      if (args.owner !== undefined) {
-        params.push(args.owner, args.step);
-        guard = `status = 'running' AND lease_owner = $8 AND step = $9`;
-      }
+      const [found] = await tx.query<{ chat_status: ChatStatus; run_status: RunStatus; usage: TokenUsage }>(
+        `SELECT c.status AS chat_status, r.status AS run_status, r.usage FROM runs r JOIN chats c ON c.id = r.chat_id
+         WHERE r.id = $1 FOR UPDATE OF c`,
+        [runId],
+      );
+      if (!found) return null;
+      const event = eventOf({ id: runId, usage: found.usage });
+      const decision = decide(found.chat_status, found.run_status, event);
+      if (!decision.ok) return null;
+      const end: RunEnd =
+        event.type === 'finish' ? event.end : { status: 'completed', reason: 'input_timeout', summary: null };
       const [run] = await tx.query<RunRow>(
         `UPDATE runs SET status = $2, termination_reason = $3, summary = $4, last_error = $5,
            failure_kind = $7, state = coalesce($6, state), step = step + 1, lease_owner = NULL, lease_until = NULL,
            pending_answer = NULL, ended_at = now()
-         WHERE id = $1 AND ${guard} RETURNING *`,
-        params,
+         WHERE id = $1 AND status IN ${statusList(ruleOf(event).runFrom)} ${guard} RETURNING *`,
+        [
+          runId,
+          decision.run,
+          end.reason,
+          end.status === 'completed' ? end.summary : null,
+          end.status === 'failed' ? end.error : null,
+          state ? JSON.stringify(state) : null,
+          end.status === 'failed' ? end.kind : null,
+          ...guardParams,
+        ],
       );
       if (!run) return null;
-      const chatStatus: ChatStatus = args.end.status === 'failed' ? 'error' : 'completed';
-      const [before] = await tx.query<{ status: ChatStatus }>(
-        `SELECT status FROM chats WHERE id = $1 FOR UPDATE`,
-        [run.chat_id],
-      );
-      const promoted = await promotePending(tx, run.chat_id, args.end.status === 'cancelled');
+      const promoted = await promotePending(tx, run.chat_id, decision.chat, end.status === 'cancelled');
       await tx.query(
         `UPDATE chats SET status = $2, termination_reason = $3, last_error = $4, input_request = NULL,
-           active_run_id = NULL, updated_at = now()
+           active_run_id = $6, updated_at = now()
          WHERE id = $1 AND active_run_id = $5`,
-        [run.chat_id, chatStatus, args.end.reason, run.last_error, run.id],
+        [
+          run.chat_id,
+          promoted?.chat ?? decision.chat,
+          promoted ? null : end.reason,
+          promoted ? null : run.last_error,
+          run.id,
+          promoted?.run.id ?? null,
+        ],
       );
-      const runEvent =
-        args.end.status === 'completed'
-          ? {
-              type: 'run.completed',
-              data: {
-                run_id: run.id,
-                termination_reason: run.termination_reason,
-                summary: run.summary,
-                usage: run.usage,
-              },
-            }
-          : args.end.status === 'failed'
-            ? {
-                type: 'run.failed',
-                data: { run_id: run.id, termination_reason: run.termination_reason, error: run.last_error },
-              }
-            : { type: 'run.cancelled', data: { run_id: run.id, termination_reason: run.termination_reason } };
       const events = await EventsRepository.append(tx, run.chat_id, [
-        runEvent,
-        {
-          type: 'chat.status',
-          data: {
-            status: chatStatus,
-            previous: before?.status ?? null,
-            run_id: run.id,
-            termination_reason: run.termination_reason,
-            last_error: run.last_error,
-          },
-        },
-        ...(promoted
-          ? [{ type: 'chat.status', data: { status: 'running', previous: chatStatus, run_id: promoted.id } }]
-          : []),
+        ...decision.events,
+        ...(promoted?.events ?? []),
       ]);
-      if (promoted)
-        await tx.query(
-          `UPDATE chats SET status = 'running', active_run_id = $2, termination_reason = NULL, last_error = NULL
-           WHERE id = $1`,
-          [run.chat_id, promoted.id],
-        );
-      return { events, promoted };
+      return { events, promoted: promoted?.run ?? null };
     });
   }
 
-  /** Asks the run's holder to stop; returns the run so the caller can end it when nobody holds it. */
-  async requestCancel(scope: Scope, chatId: string): Promise<{ found: boolean; run: RunRow | null }> {
+  /**
+   * Asks the run's holder to stop; returns the run so the caller can end it when nobody holds it
+   * (`idle`, decided with the database's clock, the one the lease was written with).
+   */
+  async requestCancel(
+    scope: Scope,
+    chatId: string,
+  ): Promise<{ found: boolean; run: RunRow | null; idle: boolean }> {
     const params: unknown[] = [chatId];
     const [chat] = await this.db.query<{ active_run_id: string | null }>(
       `SELECT active_run_id FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)}`,
       params,
     );
-    if (!chat) return { found: false, run: null };
-    if (!chat.active_run_id) return { found: true, run: null };
-    const [run] = await this.db.query<RunRow>(
-      `UPDATE runs SET cancel_requested = true WHERE id = $1 AND status IN ${ACTIVE} RETURNING *`,
+    if (!chat) return { found: false, run: null, idle: false };
+    if (!chat.active_run_id) return { found: true, run: null, idle: false };
+    const [row] = await this.db.query<RunRow & { db_now: Date }>(
+      `UPDATE runs SET cancel_requested = true
+       WHERE id = $1 AND status IN ${statusList(RUN_LIFECYCLE.request_cancel.runFrom)} RETURNING *, now() AS db_now`,
       [chat.active_run_id],
     );
-    return { found: true, run: run ?? null };
+    if (!row) return { found: true, run: null, idle: false };
+    const { db_now, ...run } = row;
+    return { found: true, run, idle: runIsIdle(run, db_now) };
   }
 
   /** Runs a dispatcher should (re)send: queued or running with an expired lease. */
   async dispatchable(limit: number): Promise<RunRow[]> {
     return this.db.query<RunRow>(
-      `SELECT * FROM runs WHERE status IN ('queued','running') AND (lease_until IS NULL OR lease_until < now())
+      `SELECT * FROM runs WHERE status IN ${statusList(CLAIMABLE_RUN_STATUSES)} AND (lease_until IS NULL OR lease_until < now())
        ORDER BY created_at LIMIT $1`,
       [limit],
     );
   }
 
-  /** Waiting runs whose input request expired. */
+  /** Waiting runs whose input request expired (end each with `timeoutInput`). */
   async expiredInputs(limit: number): Promise<RunRow[]> {
     return this.db.query<RunRow>(
-      `SELECT * FROM runs WHERE status = 'waiting' AND input_expires_at < now() ORDER BY input_expires_at LIMIT $1`,
+      `SELECT * FROM runs WHERE status IN ${statusList(RUN_LIFECYCLE.input_timeout.runFrom)}
+         AND input_expires_at < now() ORDER BY input_expires_at LIMIT $1`,
       [limit],
     );
   }
@@ -660,34 +699,69 @@ export async function rollingBackOverLimit<T>(
   }
 }
 
-/** Under the chat row lock: the oldest pending run becomes queued (or, on cancel, all are dropped). */
-async function promotePending(tx: Sql, chatId: string, dropAll: boolean): Promise<RunRow | null> {
+/**
+ * Under the chat row lock, once the active run ended (the chat is `chatStatus`): the oldest pending run
+ * becomes queued and the chat's active run, or, on cancel, all pending runs are dropped.
+ */
+async function promotePending(
+  tx: Sql,
+  chatId: string,
+  chatStatus: ChatStatus,
+  dropAll: boolean,
+): Promise<{ run: RunRow; chat: ChatStatus; events: NewEvent[] } | null> {
   if (dropAll) {
     await tx.query(
-      `UPDATE runs SET status = 'cancelled', termination_reason = 'cancelled', ended_at = now()
-       WHERE chat_id = $1 AND status = 'pending'`,
-      [chatId],
+      `UPDATE runs SET status = $2, termination_reason = 'cancelled', ended_at = now()
+       WHERE chat_id = $1 AND status IN ${statusList(RUN_LIFECYCLE.drop_pending.runFrom)}`,
+      [chatId, RUN_LIFECYCLE.drop_pending.runTo],
     );
     return null;
   }
+  const rule = RUN_LIFECYCLE.promote;
+  if (!rule.chatFrom.includes(chatStatus)) return null;
   const [run] = await tx.query<RunRow>(
-    `UPDATE runs SET status = 'queued'
-     WHERE id = (SELECT id FROM runs WHERE chat_id = $1 AND status = 'pending' ORDER BY created_at, id LIMIT 1)
+    `UPDATE runs SET status = $2
+     WHERE id = (SELECT id FROM runs WHERE chat_id = $1 AND status IN ${statusList(rule.runFrom)}
+                 ORDER BY created_at, id LIMIT 1)
      RETURNING *`,
-    [chatId],
+    [chatId, rule.runTo],
   );
-  return run ?? null;
+  if (!run) return null;
+  const decision = decided(chatStatus, 'pending', { type: 'promote', runId: run.id });
+  return { run, chat: decision.chat, events: decision.events };
 }
 
-async function insertRun(tx: Sql, chat: ChatRow, input: RunInput, seed: number): Promise<RunRow> {
+async function insertRun(
+  tx: Sql,
+  chat: ChatRow,
+  runId: string,
+  status: RunStatus,
+  input: RunInput,
+  seed: number,
+): Promise<RunRow> {
   const [run] = await tx.query<RunRow>(
-    `INSERT INTO runs (id, chat_id, account_id, status, input, seed) VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING *`,
-    [randomUUID(), chat.id, chat.account_id, JSON.stringify(input), seed],
+    `INSERT INTO runs (id, chat_id, account_id, status, input, seed) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+    [runId, chat.id, chat.account_id, status, JSON.stringify(input), seed],
   );
   return run;
 }
 
-function normaliseMessage(m: TranscriptMessage): Record<string, unknown> {
+/** A transition the SQL guard already allowed: the rules refusing it means they and the guard disagree. */
+function decided(
+  chat: ChatStatus,
+  run: RunStatus | null,
+  event: LifecycleEvent,
+): Extract<ReturnType<typeof decide>, { ok: true }> {
+  const decision = decide(chat, run, event);
+  if (!decision.ok)
+    throw new Error(`run lifecycle: ${event.type} from chat ${chat}, run ${run} passed the SQL guard`);
+  return decision;
+}
+
+/** A transcript message as its row will hold it (what the API object is built from). */
+function stored(
+  m: TranscriptMessage,
+): Omit<StoredMessage, 'id' | 'seq' | 'created_at' | 'chat_id' | 'run_id'> {
   return {
     sender: m.sender,
     recipient: m.recipient,
@@ -713,25 +787,6 @@ function sumUsage(messages: TranscriptMessage[], extra?: TokenUsage): TokenUsage
       total_tokens: extra?.total_tokens ?? 0,
     },
   );
-}
-
-/** The `message.created` payload: the message as the API returns it. */
-export function messageEventData(m: MessageRow): Record<string, unknown> {
-  return {
-    id: m.id,
-    chat_id: m.chat_id,
-    seq: m.seq,
-    run_id: m.run_id,
-    type: m.type,
-    content: m.content,
-    sender: m.sender,
-    receiver: m.recipient,
-    tool_calls: m.tool_calls,
-    tool_call_id: m.tool_call_id,
-    meta: m.meta,
-    usage: m.usage,
-    created_at: m.created_at,
-  };
 }
 
 function lastSeq(events: EventRow[]): number {

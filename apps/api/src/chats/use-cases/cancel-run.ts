@@ -14,14 +14,13 @@ export class CancelRun {
     private readonly runs: Pick<RunStore, 'requestCancel' | 'finish'>,
     private readonly chats: Pick<ChatStore, 'get'>,
     private readonly announce: Announcer,
-    private readonly now: () => number = Date.now,
   ) {}
 
   async execute(caller: Caller, chatId: string): Promise<CancelResult> {
-    const { found, run } = await this.runs.requestCancel(caller.scope, chatId);
+    // `idle` is decided on the database's clock, the one the lease was written with.
+    const { found, run, idle } = await this.runs.requestCancel(caller.scope, chatId);
     if (!found) return { ok: false, reason: 'not_found' };
     if (run) {
-      const idle = run.status !== 'running' || !run.lease_until || run.lease_until.getTime() < this.now();
       if (idle) {
         const events = await this.runs.finish({
           runId: run.id,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ChatStatus, type InputRequest, type Scope, scopeOf } from '@conclave/domain';
+import { type ChatStatus, type InputRequest, runIsIdle, type Scope, scopeOf } from '@conclave/domain';
 import type {
   AnswerResult,
   ChatRow,
@@ -34,6 +34,9 @@ export class MemoryChats implements RunStore, ChatStore {
   readonly transcript: MessageRow[] = [];
   /** End-user messages counted this month, per account. */
   readonly used = new Map<string, number>();
+
+  /** `now`: the clock `requestCancel` decides idleness with (the database's, in Postgres). */
+  constructor(private readonly now: () => number = Date.now) {}
 
   addChat(accountId: string, fields: Partial<ChatRow> = {}): ChatRow {
     const now = new Date();
@@ -228,13 +231,17 @@ export class MemoryChats implements RunStore, ChatStore {
     };
   }
 
-  async requestCancel(scope: Scope, chatId: string): Promise<{ found: boolean; run: RunRow | null }> {
+  async requestCancel(
+    scope: Scope,
+    chatId: string,
+  ): Promise<{ found: boolean; run: RunRow | null; idle: boolean }> {
     const chat = this.chats.get(chatId);
-    if (!chat || !(await this.get(scope, chatId))) return { found: false, run: null };
+    if (!chat || !(await this.get(scope, chatId))) return { found: false, run: null, idle: false };
     const run = chat.active_run_id ? this.runs.get(chat.active_run_id) : undefined;
-    if (!run || !['queued', 'running', 'waiting'].includes(run.status)) return { found: true, run: null };
+    if (!run || !['queued', 'running', 'waiting'].includes(run.status))
+      return { found: true, run: null, idle: false };
     run.cancel_requested = true;
-    return { found: true, run: { ...run } };
+    return { found: true, run: { ...run }, idle: runIsIdle(run, new Date(this.now())) };
   }
 
   async finish(args: FinishArgs): Promise<EventRow[] | null> {

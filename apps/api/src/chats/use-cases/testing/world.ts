@@ -16,7 +16,7 @@ export const WAIT_MS = 1_000;
 
 /** The chat use cases wired to in-memory ports, as use-cases.providers.ts wires them to Postgres. */
 export function useCaseWorld(options: { now?: () => number } = {}) {
-  const store = new MemoryChats();
+  const store = new MemoryChats(options.now);
   const admission = new MemoryAdmission();
   const announcer = new RecordingAnnouncer();
   const dispatcher = new RecordingDispatcher();
@@ -29,7 +29,7 @@ export function useCaseWorld(options: { now?: () => number } = {}) {
     balance: async () => admission.credits,
   };
   const outcomes = new RunOutcomes(store, store, settling, WAIT_MS);
-  const cancelRun = new CancelRun(store, store, announcer, options.now);
+  const cancelRun = new CancelRun(store, store, announcer);
   const startRun = new StartRun(
     admission,
     store,
