@@ -3,8 +3,8 @@ import type {
   FailureKind,
   InputRequest,
   RunStatus,
+  StoredMessage,
   TokenUsage,
-  ToolCall,
 } from '@conclave/domain';
 
 /** Row shapes as Postgres returns them (snake_case, timestamps as Date). */
@@ -114,19 +114,8 @@ export type PendingAnswer =
   | { kind: 'text'; message: string; context?: string }
   | { kind: 'tool_outputs'; outputs: { tool_call_id: string; output: string }[] };
 
-export interface MessageRow {
-  id: string;
-  chat_id: string;
-  seq: number;
-  run_id: string | null;
-  sender: string;
-  recipient: string | null;
-  type: 'user' | 'assistant' | 'tool';
-  content: string | null;
-  tool_calls: ToolCall[] | null;
-  tool_call_id: string | null;
-  meta: Record<string, unknown>;
-  usage: TokenUsage | null;
+/** A message row: the domain's stored message, with what only storage keeps. */
+export interface MessageRow extends StoredMessage {
   /** Credits debited for this message (issue 7); bigint as text. */
   credits?: string;
   created_at: Date;
