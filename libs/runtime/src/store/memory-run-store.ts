@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ChatStatus, type InputRequest, stepCredits } from '@conclave/domain';
+import { type ChatStatus, type InputRequest, messageEventData, stepCredits } from '@conclave/domain';
 import {
   type Committed,
   type EventRow,
@@ -8,7 +8,6 @@ import {
   InsufficientCreditsError,
   LeaseLostError,
   type MessageRow,
-  messageEventData,
   type NewEvent,
   type PendingAnswer,
   type RunInput,
