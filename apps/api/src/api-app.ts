@@ -3,36 +3,26 @@ import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '@conclave/config';
+import { createExecutor, createSweeper, openProcessCore, startWebhookDelivery } from '@conclave/bootstrap';
+import { accessLog, createLogger, PinoNestLogger, type Logger as PinoLogger } from '@conclave/logging';
+import type { Database } from '@conclave/persistence';
 import {
-  accessLog,
-  createLogger,
-  logRunEnd,
-  PinoNestLogger,
-  type Logger as PinoLogger,
-} from '@conclave/logging';
-import { Database } from '@conclave/persistence';
-import {
-  createKnowledge,
   InProcessIngestion,
   IngestionSweeper,
   QueueIngestion,
   type IngestionDispatcher,
 } from '@conclave/knowledge';
-import { busChannel, checkRedis, createEventBus, type EventBus } from '@conclave/realtime';
+import type { EventBus } from '@conclave/realtime';
 import {
-  createRunExecutor,
-  createRunRepositories,
   InProcessDispatcher,
   QueueDispatcher,
-  RunExecutor,
-  RunSweeper,
   type RunDispatcher,
-  type RunEndReport,
+  type RunExecutor,
+  type RunSweeper,
 } from '@conclave/runtime';
 import type { NextFunction, Request, Response } from 'express';
-import { createWebhookDelivery, webhookFetch, type WebhookDelivery } from '@conclave/webhooks';
-import { checkReadiness, ConclaveMetrics, startMetricsServer } from '@conclave/metrics';
-import Redis from 'ioredis';
+import type { WebhookDelivery } from '@conclave/webhooks';
+import { type ConclaveMetrics, startMetricsServer } from '@conclave/metrics';
 import { AppModule } from './app.module';
 import { httpMetrics, metricsEndpoint, probes } from './observability/observability';
 import { setupOpenApi } from './openapi';
@@ -64,32 +54,13 @@ export async function createApiApp(
   config: AppConfig & { databaseUrl: string },
   logger: PinoLogger = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' }),
 ): Promise<ApiApp> {
-  // Redis unreachable at start-up: a clear error within seconds, not a silent hang.
-  if (config.redisUrl) await checkRedis(config.redisUrl);
-  const db = new Database(config.databaseUrl, {
-    applicationName: 'conclave-api',
-    timeouts: config.databaseTimeouts,
-  });
-  await db.connect();
-  await db.migrate();
-
-  const metrics = new ConclaveMetrics('api');
-  const bus = metrics.observeBus(
-    await createEventBus(config.redisUrl, busChannel(config.realtime.redisPrefix)),
-  );
-  const onRunEnd = (end: RunEndReport) => {
-    logRunEnd(logger, end);
-    metrics.runEnded(end.status, end.reason);
-  };
-  const repositories = createRunRepositories(db);
+  const runtimeLog = new Logger('Runtime');
+  const knowledgeLog = new Logger('Knowledge');
+  const core = await openProcessCore(config, logger, { service: 'api', log: (m) => knowledgeLog.warn(m) });
+  const { db, bus, metrics, knowledge } = core;
   let executor: RunExecutor | null = null;
   let sweeper: RunSweeper | null = null;
   let dispatcher: RunDispatcher;
-  const runtimeLog = new Logger('Runtime');
-  const knowledgeLog = new Logger('Knowledge');
-  const knowledge = createKnowledge(db, bus, config, {
-    log: (m) => knowledgeLog.warn(m),
-  });
   // Indexing follows runs: in this process in embedded mode, on apps/worker in queue mode.
   let ingestion: IngestionDispatcher;
   let ingestionSweeper: IngestionSweeper | null = null;
@@ -106,23 +77,18 @@ export async function createApiApp(
     );
   }
   if (config.runInProcess) {
-    executor = createRunExecutor(db, repositories.store, bus, config, {
-      knowledge: knowledge.retriever,
-      log: (m) => runtimeLog.warn(m),
-      onQueued: (run) => void dispatcher.dispatch(run.id, run),
-      onRunEnd,
-      onModelCall: (call) => metrics.modelCall(call),
-    });
+    executor = createExecutor(
+      core,
+      config,
+      () => dispatcher,
+      (m) => runtimeLog.warn(m),
+    );
     dispatcher = new InProcessDispatcher(executor, config.workerConcurrency, (m) => runtimeLog.error(m));
-    sweeper = new RunSweeper(repositories, dispatcher, bus, {
-      intervalMs: config.sweepIntervalMs,
-      log: (m) => runtimeLog.warn(m),
-      onRunEnd,
-    });
+    sweeper = createSweeper(core, config, dispatcher, (m) => runtimeLog.warn(m));
   } else if (config.redisUrl) {
     // Queue mode: the API only enqueues; apps/worker executes runs and runs the sweeper (which
     // re-dispatches from Postgres whatever Redis lost). See docs/queue-mode.md.
-    dispatcher = new QueueDispatcher(repositories.runs, {
+    dispatcher = new QueueDispatcher(core.repositories.runs, {
       redisUrl: config.redisUrl,
       prefix: config.queuePrefix,
       log: (m) => runtimeLog.warn(m),
@@ -142,17 +108,12 @@ export async function createApiApp(
   app.use(accessLog(logger));
   app.use(httpMetrics(metrics));
   // Probes and metrics answer before authentication, rate limits and body parsing.
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : null;
-  redis?.on('error', () => undefined);
   const queueCounts =
-    dispatcher instanceof QueueDispatcher ? () => (dispatcher as QueueDispatcher).counts() : null;
-  if (queueCounts) metrics.trackQueue('runs', async () => ({ ...(await queueCounts()) }));
-  const ready = () =>
-    checkReadiness({
-      postgres: () => db.query('SELECT 1'),
-      redis,
-      queue: queueCounts && (async () => ({ ...(await queueCounts()) })),
-    });
+    dispatcher instanceof QueueDispatcher
+      ? async () => ({ ...(await (dispatcher as QueueDispatcher).counts()) })
+      : null;
+  if (queueCounts) metrics.trackQueue('runs', queueCounts);
+  const ready = () => core.ready(queueCounts);
   app.use(probes(ready));
   app.use(metricsEndpoint(metrics, config.metrics.token));
   // Every body is JSON, screened before parsing (see common/request-input.ts).
@@ -173,15 +134,8 @@ export async function createApiApp(
   // Webhooks are delivered where runs execute: here in the embedded default, by the worker in queue mode.
   const webhookLog = new Logger('Webhooks');
   const webhooks = config.runInProcess
-    ? createWebhookDelivery(db, config, {
-        mode: 'poller',
-        fetch: webhookFetch(config),
-        onAttempt: (a) =>
-          metrics.webhookAttempt({ eventType: a.eventType, ok: a.ok, durationMs: a.durationMs }),
-        log: (m) => webhookLog.warn(m),
-      })
+    ? startWebhookDelivery(core, config, 'poller', (m) => webhookLog.warn(m))
     : null;
-  webhooks?.start();
   const metricsServer =
     config.metrics.port === null
       ? null
@@ -203,9 +157,7 @@ export async function createApiApp(
       await app.close();
       await dispatcher.close();
       await ingestion.close();
-      await bus.close();
-      redis?.disconnect();
-      await db.close();
+      await core.close();
     },
   };
 }

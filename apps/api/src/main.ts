@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { describeStartupError, loadConfig } from '@conclave/config';
-import { createLogger, PinoNestLogger } from '@conclave/logging';
+import { runProcess } from '@conclave/bootstrap';
 import { DEMO_EMAIL, seedDemo } from './accounts/demo-seed';
 import { loadOrCreateKeyFile } from '@conclave/secrets';
 import { createApiApp } from './api-app';
@@ -10,48 +9,43 @@ import { resolveDatabase } from './database-url';
  * `npm start`: with no environment this is the embedded default (embedded Postgres in ./.data/pg,
  * runs executed in-process, a demo account whose API key is printed on first start).
  */
-async function main(): Promise<void> {
-  const loaded = loadConfig();
-  // Embedded default: the account secret store's key lives beside the embedded database.
-  const config =
-    loaded.secrets.encryptionKey || loaded.databaseUrl
-      ? loaded
-      : { ...loaded, secrets: { ...loaded.secrets, encryptionKey: loadOrCreateKeyFile(loaded.dataDir) } };
-  const pino = createLogger({ level: config.logLevel, format: config.logFormat, service: 'api' });
-  // Every `new Logger(context)` in the code, before and after Nest starts, writes through pino.
-  Logger.overrideLogger(new PinoNestLogger(pino));
-  const logger = new Logger('Conclave');
-  const database = await resolveDatabase(config, (line) => logger.log(line));
-  const api = await createApiApp({ ...config, databaseUrl: database.url }, pino);
-  await api.app.listen(config.port, config.host);
-  const base = `http://localhost:${config.port}`;
-  // Always printed (whatever LOG_LEVEL): scripts and tests wait for this line.
-  process.stdout.write(
-    `Conclave API listening on ${base} (${config.redisUrl ? 'queue' : 'embedded'} mode)\n`,
-  );
+runProcess({
+  service: 'api',
+  name: 'Conclave',
+  stopping: 'shutting down',
+  async start(loaded, pino) {
+    // Embedded default: the account secret store's key lives beside the embedded database.
+    const config =
+      loaded.secrets.encryptionKey || loaded.databaseUrl
+        ? loaded
+        : { ...loaded, secrets: { ...loaded.secrets, encryptionKey: loadOrCreateKeyFile(loaded.dataDir) } };
+    const logger = new Logger('Conclave');
+    const database = await resolveDatabase(config, (line) => logger.log(line));
+    const api = await createApiApp({ ...config, databaseUrl: database.url }, pino);
+    await api.app.listen(config.port, config.host);
+    const base = `http://localhost:${config.port}`;
+    // Always printed (whatever LOG_LEVEL): scripts and tests wait for this line.
+    process.stdout.write(
+      `Conclave API listening on ${base} (${config.redisUrl ? 'queue' : 'embedded'} mode)\n`,
+    );
 
-  if (config.seedDemo) {
-    const seeded = await seedDemo(api.db, config.credits.defaultBalance);
-    if (seeded) printQuickStart(base, seeded.apiKey, seeded.flowId);
-    else
-      process.stdout.write(
-        `Demo account ${DEMO_EMAIL} exists; its key was printed on its first start. ` +
-          `Lost it? A new key for it: npm run cli -- keys:create\n`,
-      );
-  }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal}: shutting down`);
-    await api.close().catch((err) => logger.error(err));
-    await database.embedded?.stop().catch(() => undefined);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-}
+    if (config.seedDemo) {
+      const seeded = await seedDemo(api.db, config.credits.defaultBalance);
+      if (seeded) printQuickStart(base, seeded.apiKey, seeded.flowId);
+      else
+        process.stdout.write(
+          `Demo account ${DEMO_EMAIL} exists; its key was printed on its first start. ` +
+            `Lost it? A new key for it: npm run cli -- keys:create\n`,
+        );
+    }
+    return {
+      async close() {
+        await api.close().catch((err) => logger.error(err));
+        await database.embedded?.stop().catch(() => undefined);
+      },
+    };
+  },
+});
 
 function printQuickStart(base: string, apiKey: string, flowId: string): void {
   const lines = [
@@ -71,19 +65,4 @@ function printQuickStart(base: string, apiKey: string, flowId: string): void {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
-}
-
-main().catch((err) => {
-  process.stderr.write(
-    `Conclave failed to start: ${describeStartupError(err, { port: configuredPort() })}\n`,
-  );
-  process.exit(1);
-});
-
-function configuredPort(): number | undefined {
-  try {
-    return loadConfig().port;
-  } catch {
-    return undefined;
-  }
 }

@@ -2,21 +2,14 @@ import 'reflect-metadata';
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type AppConfig, ConfigError } from '@conclave/config';
-import { createLogger, logRunEnd, PinoNestLogger, type Logger as PinoLogger } from '@conclave/logging';
-import { Database } from '@conclave/persistence';
-import { createKnowledge, IngestionSweeper, IngestionWorker, QueueIngestion } from '@conclave/knowledge';
-import { busChannel, checkRedis, createEventBus, type EventBus } from '@conclave/realtime';
-import {
-  createRunExecutor,
-  createRunRepositories,
-  QueueDispatcher,
-  RunExecutor,
-  type RunEndReport,
-  RunSweeper,
-} from '@conclave/runtime';
-import { createWebhookDelivery, webhookFetch, type WebhookDelivery } from '@conclave/webhooks';
-import { checkReadiness, ConclaveMetrics, startMetricsServer } from '@conclave/metrics';
-import Redis from 'ioredis';
+import { createExecutor, createSweeper, openProcessCore, startWebhookDelivery } from '@conclave/bootstrap';
+import { createLogger, PinoNestLogger, type Logger as PinoLogger } from '@conclave/logging';
+import type { Database } from '@conclave/persistence';
+import { IngestionSweeper, IngestionWorker, QueueIngestion } from '@conclave/knowledge';
+import type { EventBus } from '@conclave/realtime';
+import { QueueDispatcher, type RunExecutor } from '@conclave/runtime';
+import type { WebhookDelivery } from '@conclave/webhooks';
+import { startMetricsServer } from '@conclave/metrics';
 import { RunsConsumer } from './runs.consumer';
 import { WorkerModule } from './worker.module';
 
@@ -45,35 +38,22 @@ export async function createWorkerApp(
   if (!config.redisUrl || !config.databaseUrl)
     throw new ConfigError('The worker needs REDIS_URL and DATABASE_URL (queue mode, see docs/queue-mode.md)');
   const log = new Logger('Worker');
-  await checkRedis(config.redisUrl); // unreachable: a clear error within seconds, not a silent hang
-  const db = new Database(config.databaseUrl, {
-    applicationName: 'conclave-worker',
+  const warn = (m: string) => log.warn(m);
+  const core = await openProcessCore({ ...config, databaseUrl: config.databaseUrl }, logger, {
+    service: 'worker',
     // A run holds a connection only while a statement runs (model calls hold none): a quarter of
     // the slots is plenty, and several workers must fit in max_connections.
     poolSize: Math.min(10 + Math.ceil(config.workerConcurrency / 4), 40),
-    timeouts: config.databaseTimeouts,
+    log: warn,
   });
-  await db.connect();
-  await db.migrate();
-  const metrics = new ConclaveMetrics('worker');
-  const bus = metrics.observeBus(
-    await createEventBus(config.redisUrl, busChannel(config.realtime.redisPrefix)),
-  );
-  const onRunEnd = (end: RunEndReport) => {
-    logRunEnd(logger, end);
-    metrics.runEnded(end.status, end.reason);
-  };
-  const repositories = createRunRepositories(db);
-  const dispatcher = new QueueDispatcher(repositories.runs, {
+  const { db, bus, metrics, knowledge } = core;
+  const dispatcher = new QueueDispatcher(core.repositories.runs, {
     redisUrl: config.redisUrl,
     prefix: config.queuePrefix,
-    log: (m) => log.warn(m),
+    log: warn,
   });
   // Knowledge: this worker indexes sources from the `knowledge` queue and retrieves for its runs.
-  const knowledge = createKnowledge(db, bus, config, { log: (m) => log.warn(m) });
-  const ingestionQueue = new QueueIngestion({ redisUrl: config.redisUrl, prefix: config.queuePrefix }, (m) =>
-    log.warn(m),
-  );
+  const ingestionQueue = new QueueIngestion({ redisUrl: config.redisUrl, prefix: config.queuePrefix }, warn);
   const ingestionWorker = new IngestionWorker(
     knowledge.ingestion,
     {
@@ -82,26 +62,16 @@ export async function createWorkerApp(
       concurrency: config.knowledge.concurrency,
       leaseMs: config.leaseMs,
     },
-    (m) => log.warn(m),
+    warn,
   );
   const ingestionSweeper = new IngestionSweeper(
     knowledge.repository,
     ingestionQueue,
     config.sweepIntervalMs,
-    (m) => log.warn(m),
+    warn,
   );
-  const executor = createRunExecutor(db, repositories.store, bus, config, {
-    knowledge: knowledge.retriever,
-    log: (m) => log.warn(m),
-    onQueued: (run) => void dispatcher.dispatch(run.id, run),
-    onRunEnd,
-    onModelCall: (call) => metrics.modelCall(call),
-  });
-  const sweeper = new RunSweeper(repositories, dispatcher, bus, {
-    intervalMs: config.sweepIntervalMs,
-    log: (m) => log.warn(m),
-    onRunEnd,
-  });
+  const executor = createExecutor(core, config, () => dispatcher, warn);
+  const sweeper = createSweeper(core, config, dispatcher, warn);
 
   const context = await NestFactory.createApplicationContext(
     WorkerModule.forRoot({ config, executor, metrics }),
@@ -112,33 +82,21 @@ export async function createWorkerApp(
   await context.init();
   sweeper.start();
   ingestionSweeper.start();
-  const webhooks = createWebhookDelivery(db, config, {
-    mode: 'queue',
-    fetch: webhookFetch(config),
-    onAttempt: (a) => metrics.webhookAttempt({ eventType: a.eventType, ok: a.ok, durationMs: a.durationMs }),
-    log: (m) => log.warn(m),
-  });
-  webhooks.start();
-  metrics.trackQueue('runs', async () => ({ ...(await dispatcher.counts()) }));
+  const webhooks = startWebhookDelivery(core, config, 'queue', warn);
+  const queueCounts = async () => ({ ...(await dispatcher.counts()) });
+  metrics.trackQueue('runs', queueCounts);
   if (webhooks.queue) {
     const queue = webhooks.queue;
     metrics.trackQueue('webhooks', async () => ({ ...(await queue.depth()) }));
   }
   // The worker has no HTTP server: metrics and probes only on METRICS_PORT.
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
   const metricsServer =
     config.metrics.port === null
       ? null
       : await startMetricsServer(metrics, {
           port: config.metrics.port,
           host: config.host,
-          ready: () =>
-            checkReadiness({
-              postgres: () => db.query('SELECT 1'),
-              redis,
-              queue: async () => ({ ...(await dispatcher.counts()) }),
-            }),
+          ready: () => core.ready(queueCounts),
         });
 
   return {
@@ -158,9 +116,7 @@ export async function createWorkerApp(
       await context.get(RunsConsumer).drain(config.shutdownGraceMs);
       await context.close();
       await dispatcher.close();
-      await bus.close();
-      redis.disconnect();
-      await db.close();
+      await core.close();
     },
   };
 }

@@ -162,7 +162,13 @@ export class KnowledgeRepository {
       `UPDATE knowledge_bases SET name = coalesce($3, name),
          description = CASE WHEN $4 THEN $5 ELSE description END, updated_at = now()
        WHERE id = $1 AND account_id = $2`,
-      [id, owner.accountId, changes.name ?? null, changes.description !== undefined, changes.description ?? null],
+      [
+        id,
+        owner.accountId,
+        changes.name ?? null,
+        changes.description !== undefined,
+        changes.description ?? null,
+      ],
     );
     return count ? this.getBase(owner, id) : null;
   }

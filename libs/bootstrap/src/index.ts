@@ -1,0 +1,2 @@
+export * from './process-core';
+export * from './run-process';
