@@ -48,7 +48,14 @@ describe('deployment files', () => {
   it('compose has postgres, redis, api, worker and a bootstrap one-shot wired by health', () => {
     const compose = loadCompose(composeText, envExample);
     const { services } = compose;
-    expect(Object.keys(services).sort()).toEqual(['api', 'bootstrap', 'postgres', 'redis', 'worker']);
+    expect(Object.keys(services).sort()).toEqual([
+      'api',
+      'bootstrap',
+      'postgres',
+      'proxy',
+      'redis',
+      'worker',
+    ]);
     for (const name of ['postgres', 'redis', 'worker']) expect(services[name].healthcheck).toBeDefined();
     for (const name of ['api', 'worker']) {
       expect(services[name].depends_on).toMatchObject({
@@ -67,6 +74,23 @@ describe('deployment files', () => {
     // The api runs the image's default command; all three are the image built from this repository.
     expect(services.api.command).toEqual(execForm(instruction(runtime, 'CMD')!.args));
     for (const name of ['api', 'worker', 'bootstrap']) expect(services[name].build).toBe('.');
+  });
+
+  it('two API instances behind one published port: the proxy pins a client to an instance, passes upgrades', () => {
+    const { services } = loadCompose(composeText, envExample);
+    expect(services.api.deploy).toEqual({ replicas: 2 });
+    expect(services.api.ports).toBeUndefined();
+    expect(services.api.environment?.TRUST_PROXY).toBe('uniquelocal');
+    expect(services.proxy.ports).toEqual([`${envExample.CONCLAVE_PORT}:8080`]);
+    expect(services.proxy.depends_on?.api).toEqual({ condition: 'service_healthy' });
+    const mount = services.proxy.volumes!.map((v) => v.split(':'));
+    expect(mount).toEqual([['./deploy/nginx.conf', '/etc/nginx/nginx.conf', 'ro']]);
+    const nginx = read(mount[0][0]);
+    expect(nginx).toMatch(/listen 8080;/);
+    expect(nginx).toMatch(/upstream conclave_api \{[^}]*ip_hash;[^}]*server api:3000\b[^}]*\}/);
+    expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    expect(nginx).toMatch(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
+    expect(nginx).toMatch(/proxy_buffering off;/);
   });
 
   it("the Dockerfile's runtime stage: Node LTS, non-root, writable DATA_DIR, healthcheck, port", () => {
@@ -289,5 +313,31 @@ describe('compose services run without Docker', () => {
       'Deployed and answering.',
     ]);
     expect(llm.headers.map((h) => h.authorization)).toEqual([`Bearer ${openaiKey}`]);
+  });
+
+  it('api replica 2: the same command and environment serve the same data; clients are told apart behind the proxy', async () => {
+    const port = await freePort();
+    const replica = await startProcess(
+      resolve(ROOT, compose.services.api.command![1]),
+      serviceEnv('api', { PORT: String(port), TRUST_PROXY: 'loopback' }),
+      /listening on/,
+      90_000,
+    );
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      const chats = await call(url, 'GET', '/chats', undefined, { 'X-API-Key': apiKey });
+      expect(chats.status).toBe(200);
+      expect(chats.body.length).toBeGreaterThan(0);
+      // The proxy's address is not the client's: one client's failed keys do not lock out another.
+      const attacker = { 'X-Forwarded-For': '203.0.113.7', 'X-API-Key': 'wrong' };
+      let locked = false;
+      for (let i = 0; i < 50 && !locked; i++)
+        locked = (await call(url, 'GET', '/chats', undefined, attacker)).status === 429;
+      expect(locked).toBe(true);
+      const other = { 'X-Forwarded-For': '198.51.100.9', 'X-API-Key': apiKey };
+      expect((await call(url, 'GET', '/chats', undefined, other)).status).toBe(200);
+    } finally {
+      await replica.stop();
+    }
   });
 });

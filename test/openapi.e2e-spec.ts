@@ -9,8 +9,11 @@ jest.setTimeout(300_000);
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
 
-/** Mounted but not in the document, on purpose: the console's files and Swagger UI's own pages. */
-const HIDDEN = [/^\/console(\/|$)/, /^\/docs(\/|$)/, /^\/docs-yaml$/];
+/**
+ * Mounted but not in the document, on purpose: the console's files, Swagger UI's own pages and the
+ * operators' queue dashboard (bull-board's UI, QUEUE_DASHBOARD).
+ */
+const HIDDEN = [/^\/console(\/|$)/, /^\/docs(\/|$)/, /^\/docs-yaml$/, /^\/admin\/queues(\/|$)/];
 
 /** Documented routes answered by middleware before Nest's router (observability.ts), so not in the router. */
 const MIDDLEWARE_ROUTES = ['GET /health/live', 'GET /health/ready', 'GET /metrics'];

@@ -14,6 +14,8 @@ export interface ComposeService {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   ports?: string[];
+  volumes?: string[];
+  deploy?: { replicas?: number };
 }
 
 export interface ComposeFile {

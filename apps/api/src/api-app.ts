@@ -25,6 +25,7 @@ import type { WebhookDelivery } from '@conclave/webhooks';
 import { type ConclaveMetrics, startMetricsServer } from '@conclave/metrics';
 import { AppModule } from './app.module';
 import { httpMetrics, metricsEndpoint, probes } from './observability/observability';
+import { mountQueueDashboard } from './observability/queue-dashboard';
 import { setupOpenApi } from './openapi';
 import { readsAsJson, screenBody, screenQuery } from './common/request-input';
 import { describeError, reasonPhrase } from './common/native-exception.filter';
@@ -104,6 +105,8 @@ export async function createApiApp(
       logger: new PinoNestLogger(logger),
     },
   );
+  // Behind the compose proxy (or any): req.ip is the client, for the failed-auth limiter and rate limits.
+  if (config.trustProxy.length > 0) app.set('trust proxy', config.trustProxy);
   // First middleware: every request gets its access log line, even one the body parser rejects.
   app.use(accessLog(logger));
   app.use(httpMetrics(metrics));
@@ -116,6 +119,15 @@ export async function createApiApp(
   const ready = () => core.ready(queueCounts);
   app.use(probes(ready));
   app.use(metricsEndpoint(metrics, config.metrics.token));
+  // Operators only (QUEUE_DASHBOARD + its token); config refuses it outside queue mode.
+  const dashboard =
+    config.queueDashboard && config.redisUrl
+      ? mountQueueDashboard(app, {
+          redisUrl: config.redisUrl,
+          prefix: config.queuePrefix,
+          token: config.queueDashboard.token,
+        })
+      : null;
   // Every body is JSON, screened before parsing (see common/request-input.ts).
   // (Nest's type omits `verify`, which it only sets itself for `rawBody: true`; we don't use that.)
   const json = { limit: config.bodyLimit, type: readsAsJson, verify: screenBody };
@@ -157,6 +169,7 @@ export async function createApiApp(
       await app.close();
       await dispatcher.close();
       await ingestion.close();
+      await dashboard?.close();
       await core.close();
     },
   };

@@ -12,6 +12,17 @@ const bool = z
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /**
+   * Proxies whose X-Forwarded-For names the client (comma list of addresses, CIDRs, or `loopback`,
+   * `linklocal`, `uniquelocal`). Unset: the peer address is the client.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^\s*[\w.:/-]+\s*(,\s*[\w.:/-]+\s*)*$/,
+      'expected a comma list of addresses, CIDRs or loopback/linklocal/uniquelocal',
+    )
+    .optional(),
   /** Unset → embedded Postgres in DATA_DIR/pg. */
   DATABASE_URL: z.string().url().optional(),
   /** Set → queue mode (BullMQ workers, Redis fan-out). Unset → runs execute in-process. */
@@ -142,6 +153,9 @@ const EnvSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** `GET /metrics` on the API's port, for `Authorization: Bearer <token>` only (unset: not served there). */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** bull-board at `/admin/queues` on the API (queue mode only), for QUEUE_DASHBOARD_TOKEN only. */
+  QUEUE_DASHBOARD: bool.optional(),
+  QUEUE_DASHBOARD_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** How often the outbox is checked for due deliveries. */
   WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
 });
@@ -149,6 +163,8 @@ const EnvSchema = z.object({
 export interface AppConfig {
   port: number;
   host: string;
+  /** Proxies trusted to name the client (X-Forwarded-For); empty: none. */
+  trustProxy: string[];
   databaseUrl: string | null;
   /** Postgres time bounds: connecting, one statement (server and client side), an idle transaction. */
   databaseTimeouts: { connectMs: number; statementMs: number; idleInTransactionMs: number };
@@ -242,6 +258,8 @@ export interface AppConfig {
     userAgent: string;
   };
   metrics: { port: number | null; token: string | null };
+  /** The BullMQ dashboard (queue mode): null when off; its token is the only way in. */
+  queueDashboard: { token: string } | null;
   webhooks: {
     retry: { baseDelayMs: number; maxDelayMs: number; windowMs: number };
     timeoutMs: number;
@@ -264,9 +282,19 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.QUEUE_DASHBOARD && !e.QUEUE_DASHBOARD_TOKEN)
+    throw new ConfigError('QUEUE_DASHBOARD=true needs QUEUE_DASHBOARD_TOKEN (at least 16 characters)');
+  if (e.QUEUE_DASHBOARD && !e.REDIS_URL)
+    throw new ConfigError(
+      'QUEUE_DASHBOARD=true needs REDIS_URL: the dashboard shows the queues of queue mode',
+    );
   const config: AppConfig = {
     port: e.PORT,
     host: e.HOST,
+    trustProxy: (e.TRUST_PROXY ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
     databaseUrl: e.DATABASE_URL ?? null,
     databaseTimeouts: {
       connectMs: e.DB_CONNECT_TIMEOUT_MS,
@@ -353,6 +381,7 @@ export function loadConfig(
       userAgent: e.KNOWLEDGE_USER_AGENT,
     },
     metrics: { port: e.METRICS_PORT ?? null, token: e.METRICS_TOKEN ?? null },
+    queueDashboard: e.QUEUE_DASHBOARD && e.QUEUE_DASHBOARD_TOKEN ? { token: e.QUEUE_DASHBOARD_TOKEN } : null,
     webhooks: {
       retry: {
         baseDelayMs: e.WEBHOOK_RETRY_BASE_MS,

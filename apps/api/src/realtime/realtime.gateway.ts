@@ -13,6 +13,7 @@ import { ApiKeyAuthenticator, extractApiKey, type Principal } from '@conclave/au
 import { DomainError, INT4_MAX, isUuid } from '@conclave/domain';
 import { ChatsRepository } from '@conclave/persistence';
 import type { AccountEventEnvelope, EventEnvelope } from '@conclave/realtime';
+import proxyaddr from 'proxy-addr';
 import type { Server, Socket } from 'socket.io';
 import { ChatFeeds, type OpenFeed } from './chat-feeds';
 import { EventRouter } from './event-router';
@@ -41,6 +42,7 @@ export type SubscribeAck =
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly log = new Logger(RealtimeGateway.name);
   private readonly connections = new Map<string, Connection>();
+  private readonly trustedProxies: ((address: string, hop: number) => boolean) | null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -49,7 +51,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly feeds: ChatFeeds,
     private readonly router: EventRouter,
     private readonly live: LiveConnections,
-  ) {}
+  ) {
+    this.trustedProxies = config.trustProxy.length > 0 ? proxyaddr.compile(config.trustProxy) : null;
+  }
 
   /** Authentication at the handshake: a bad or missing key never gets a connection (connect_error). */
   afterInit(server: Server): void {
@@ -156,7 +160,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const fromAuth =
       typeof auth?.apiKey === 'string' ? auth.apiKey : typeof auth?.token === 'string' ? auth.token : null;
     const secret = fromAuth?.trim() || extractApiKey(socket.handshake.headers);
-    const ip = socket.handshake.address || 'unknown';
+    const ip = this.clientAddress(socket);
     if (this.authenticator.failures.retryAfter(ip) > 0)
       return new Error('Too many failed authentications from this address: retry later');
     if (!secret) {
@@ -179,6 +183,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     socket.once('disconnect', () => untrack());
     (socket.data as { principal?: Principal }).principal = principal;
     return null;
+  }
+
+  /** The client's address, through the proxies TRUST_PROXY names (as Express's req.ip on HTTP). */
+  private clientAddress(socket: Socket): string {
+    if (!this.trustedProxies) return socket.handshake.address || 'unknown';
+    return proxyaddr(socket.request, this.trustedProxies) || 'unknown';
   }
 
   /** Never awaits: socket.io queues per socket, so a slow client only delays itself (until dropped). */
