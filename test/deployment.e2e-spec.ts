@@ -327,7 +327,7 @@ describe('compose services run without Docker', () => {
       const url = `http://127.0.0.1:${port}`;
       const chats = await call(url, 'GET', '/chats', undefined, { 'X-API-Key': apiKey });
       expect(chats.status).toBe(200);
-      expect(chats.body.length).toBeGreaterThan(0);
+      expect(chats.body.data.length).toBeGreaterThan(0);
       // The proxy's address is not the client's: one client's failed keys do not lock out another.
       const attacker = { 'X-Forwarded-For': '203.0.113.7', 'X-API-Key': 'wrong' };
       let locked = false;
