@@ -109,6 +109,35 @@ export interface RunRow {
   ended_at: Date | null;
 }
 
+/**
+ * A run as the database inserts it (the columns' defaults): the one place the in-memory stores and
+ * their test doubles take a new run's shape from, so a new column is added once.
+ */
+export function newRunRow(
+  fields: Pick<RunRow, 'id' | 'chat_id' | 'account_id' | 'status' | 'input' | 'seed' | 'created_at'>,
+): RunRow {
+  return {
+    ...fields,
+    pending_answer: null,
+    answers: [],
+    state: null,
+    step: 0,
+    attempt: 0,
+    takeovers: 0,
+    lease_owner: null,
+    lease_until: null,
+    cancel_requested: false,
+    input_expires_at: null,
+    termination_reason: null,
+    summary: null,
+    last_error: null,
+    failure_kind: null,
+    usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
+    started_at: null,
+    ended_at: null,
+  };
+}
+
 export type PendingAnswer =
   /** `context`: extra context for the turn this answer starts (Aksita additional_context); never logged. */
   | { kind: 'text'; message: string; context?: string }

@@ -9,6 +9,7 @@ import {
   LeaseLostError,
   type MessageRow,
   type NewEvent,
+  newRunRow,
   type PendingAnswer,
   type RunInput,
   type RunRow,
@@ -404,32 +405,15 @@ export class MemoryRunStore implements RunStore {
   }
 
   private insertRun(chat: MemoryChat, status: RunRow['status'], input: RunInput, seed: number): RunRow {
-    const run: RunRow = {
+    const run = newRunRow({
       id: randomUUID(),
       chat_id: chat.id,
       account_id: chat.account_id,
       status,
       input,
-      pending_answer: null,
-      answers: [],
       seed,
-      state: null,
-      step: 0,
-      attempt: 0,
-      takeovers: 0,
-      lease_owner: null,
-      lease_until: null,
-      cancel_requested: false,
-      input_expires_at: null,
-      termination_reason: null,
-      summary: null,
-      last_error: null,
-      failure_kind: null,
-      usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
       created_at: this.now(),
-      started_at: null,
-      ended_at: null,
-    };
+    });
     this.runs.push(run);
     return run;
   }

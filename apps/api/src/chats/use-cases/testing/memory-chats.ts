@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ChatStatus, type InputRequest, runIsIdle, type Scope, scopeOf } from '@conclave/domain';
+import { newRunRow } from '@conclave/persistence';
 import type {
   AnswerResult,
   ChatRow,
@@ -84,30 +85,15 @@ export class MemoryChats implements RunStore, ChatStore {
 
   addRun(chat: ChatRow, status: RunRow['status'], fields: Partial<RunRow> = {}): RunRow {
     const run: RunRow = {
-      id: randomUUID(),
-      chat_id: chat.id,
-      account_id: chat.account_id,
-      status,
-      input: { message: '' },
-      pending_answer: null,
-      answers: [],
-      seed: 1,
-      state: null,
-      step: 0,
-      attempt: 0,
-      takeovers: 0,
-      lease_owner: null,
-      lease_until: null,
-      cancel_requested: false,
-      input_expires_at: null,
-      termination_reason: null,
-      summary: null,
-      last_error: null,
-      failure_kind: null,
-      usage: { input_tokens: 0, output_tokens: 0, total_tokens: 0 },
-      created_at: new Date(),
-      started_at: null,
-      ended_at: null,
+      ...newRunRow({
+        id: randomUUID(),
+        chat_id: chat.id,
+        account_id: chat.account_id,
+        status,
+        input: { message: '' },
+        seed: 1,
+        created_at: new Date(),
+      }),
       ...fields,
     };
     this.runs.set(run.id, run);
