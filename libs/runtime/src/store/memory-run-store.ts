@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ChatStatus, type InputRequest, messageEventData, stepCredits } from '@conclave/domain';
+import { type ChatStatus, decide, type InputRequest, messageEventData, stepCredits } from '@conclave/domain';
 import {
   type Committed,
   type EventRow,
@@ -178,7 +178,6 @@ export class MemoryRunStore implements RunStore {
   async waitForInput(args: InputWait): Promise<EventRow[]> {
     const run = this.heldAt(args.run.id, args.owner, args.step);
     const chat = this.chats.get(args.run.chat_id)!;
-    run.status = 'waiting';
     run.state = structuredClone(args.state);
     run.step += 1;
     run.lease_owner = null;
@@ -190,15 +189,12 @@ export class MemoryRunStore implements RunStore {
       expires_at: args.expiresAt?.toISOString() ?? null,
       question: last ? { sender: last.sender, content: last.content?.slice(0, 4000) ?? null } : null,
     };
-    chat.status = 'wait_for_human_input';
+    const decision = decide(chat.status, 'running', { type: 'wait_for_input', runId: run.id, request });
+    if (!decision.ok) throw new LeaseLostError(run.id);
+    run.status = decision.run;
+    chat.status = decision.chat;
     chat.input_request = request;
-    return this.append(chat, [
-      { type: 'input.requested', data: { run_id: run.id, input_request: request } },
-      {
-        type: 'chat.status',
-        data: { status: 'wait_for_human_input', previous: 'running', run_id: run.id, input_request: request },
-      },
-    ]);
+    return this.append(chat, decision.events);
   }
 
   async finish(args: FinishArgs): Promise<Finished | null> {
@@ -210,7 +206,14 @@ export class MemoryRunStore implements RunStore {
         : ACTIVE_RUN.has(run.status);
     if (!allowed) return null;
     const { end } = args;
-    run.status = end.status;
+    const chat = this.chats.get(run.chat_id)!;
+    const decision = decide(chat.status, run.status, {
+      type: 'finish',
+      run: { id: run.id, usage: run.usage },
+      end,
+    });
+    if (!decision.ok) return null;
+    run.status = decision.run;
     run.termination_reason = end.reason;
     run.summary = end.status === 'completed' ? end.summary : null;
     run.last_error = end.status === 'failed' ? end.error : null;
@@ -222,48 +225,18 @@ export class MemoryRunStore implements RunStore {
     run.pending_answer = null;
     run.ended_at = this.now();
 
-    const chat = this.chats.get(run.chat_id)!;
-    const previous = chat.status;
-    const chatStatus: ChatStatus = end.status === 'failed' ? 'error' : 'completed';
     const promoted = this.promotePending(chat.id, end.status === 'cancelled');
     if (chat.active_run_id === run.id) {
-      chat.status = chatStatus;
+      chat.status = decision.chat;
       chat.termination_reason = end.reason;
       chat.last_error = run.last_error;
       chat.input_request = null;
       chat.active_run_id = null;
     }
-    const runEvent =
-      end.status === 'completed'
-        ? {
-            type: 'run.completed',
-            data: {
-              run_id: run.id,
-              termination_reason: run.termination_reason,
-              summary: run.summary,
-              usage: run.usage,
-            },
-          }
-        : end.status === 'failed'
-          ? {
-              type: 'run.failed',
-              data: { run_id: run.id, termination_reason: run.termination_reason, error: run.last_error },
-            }
-          : { type: 'run.cancelled', data: { run_id: run.id, termination_reason: run.termination_reason } };
     const events = this.append(chat, [
-      runEvent,
-      {
-        type: 'chat.status',
-        data: {
-          status: chatStatus,
-          previous,
-          run_id: run.id,
-          termination_reason: run.termination_reason,
-          last_error: run.last_error,
-        },
-      },
+      ...decision.events,
       ...(promoted
-        ? [{ type: 'chat.status', data: { status: 'running', previous: chatStatus, run_id: promoted.id } }]
+        ? [{ type: 'chat.status', data: { status: 'running', previous: decision.chat, run_id: promoted.id } }]
         : []),
     ]);
     if (promoted) {
