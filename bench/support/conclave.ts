@@ -19,6 +19,8 @@ export interface ConclaveOptions {
   env?: Record<string, string>;
   /** Node flags for the worker processes (e.g. `--cpu-prof`). */
   workerNodeArgs?: string[];
+  /** Node flags for the API process (e.g. `--cpu-prof`, which NODE_OPTIONS does not allow). */
+  apiNodeArgs?: string[];
 }
 
 /**
@@ -69,7 +71,7 @@ export async function startConclave(opts: ConclaveOptions): Promise<Conclave> {
     await scratch.drop().catch(() => undefined);
   };
   try {
-    const api = await startNodeApp('api', API_MAIN, env, /listening on/);
+    const api = await startNodeApp('api', API_MAIN, env, /listening on/, opts.apiNodeArgs);
     processes.push(api);
     const workers: ServerProcess[] = [];
     for (let i = 0; i < (opts.mode === 'queue' ? (opts.workers ?? 1) : 0); i++) {
