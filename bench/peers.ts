@@ -5,17 +5,20 @@
  * `max_turns: 1`; LangGraph: create thread + `runs/wait` on a one-node graph). Figures per target:
  * sequential latency, runs/s at 8 and 32 clients, human-in-the-loop resume → completed, CPU per run
  * per server process and for the machine. Targets: LangGraph dev (installed on demand outside the
- * repository), Conclave in-process (API + Postgres), Conclave queue mode (API + 1 worker + Redis).
+ * repository), Conclave in-process (API + Postgres), Conclave queue mode (API + 1 worker + Redis), and
+ * the machine's ceiling: a bare `node:http` server answering the same requests with a fixed body.
  *
- * Env: BENCH_TARGETS (comma list of langgraph,in-process,queue; default all), BENCH_SEQUENTIAL (runs
+ * Env: BENCH_TARGETS (comma list of langgraph,in-process,queue,ceiling; default all), BENCH_SEQUENTIAL (runs
  * timed one by one, default 50), BENCH_SECONDS (each throughput window, default 10), BENCH_RESUMES
  * (default 30), BENCH_WORKER_CONCURRENCY (queue mode, default 32), BENCH_RECORD=false (do not append
  * to BENCHMARKS.md), BENCH_PEERS_DIR (where the peer is installed).
  */
+import { resolve } from 'node:path';
 import {
   answerAndWait,
   type Conclave,
   createAndWait,
+  createChat,
   humanInTheLoopFlow,
   oneTurnFlow,
   redisPids,
@@ -28,15 +31,18 @@ import {
   langGraphUntilInterrupt,
   startLangGraph,
 } from './support/langgraph';
+import { jsonClient } from './support/http';
 import { concurrent, percentile, sequential } from './support/load';
+import { freePort, startNodeApp } from './support/processes';
 import { fmt, machineSummary, markdownTable, reportResult, runBench } from './support/report';
 
-const TARGETS = (process.env.BENCH_TARGETS ?? 'langgraph,in-process,queue').split(',').map((t) => t.trim());
+const TARGETS = (process.env.BENCH_TARGETS ?? 'langgraph,in-process,queue,ceiling').split(',').map((t) => t.trim());
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RESUMES = Number(process.env.BENCH_RESUMES ?? 30);
 const WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? '32';
 const CLIENT_COUNTS = [8, 32];
+const CEILING = 'bare node:http, no work (ceiling)';
 
 /** What a target must offer: the same work on each, and where its CPU goes. */
 interface Target {
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
       await conclave.stop();
     }
   }
+  if (TARGETS.includes('ceiling')) results.push(await measureCeiling(log));
 
   const settings =
     `BENCH_SEQUENTIAL=${SEQUENTIAL}, BENCH_SECONDS=${SECONDS}, BENCH_RESUMES=${RESUMES}, ` +
@@ -131,6 +138,37 @@ async function conclaveTarget(conclave: Conclave): Promise<Target> {
       redis: conclave.mode === 'queue' ? redisPids() : [],
     }),
   };
+}
+
+/**
+ * The same load against a server that does nothing (`support/bare-http-server`): the load generator's
+ * and Node's HTTP cost on these cores, so the runs/s no server could exceed here.
+ */
+async function measureCeiling(log: (line: string) => void): Promise<Figures> {
+  const port = await freePort();
+  const server = await startNodeApp(
+    'bare http',
+    resolve(__dirname, 'support/bare-http-server.js'),
+    { PORT: String(port) },
+    /listening on/,
+  );
+  const client = jsonClient(`http://127.0.0.1:${port}`);
+  try {
+    return await measure(
+      {
+        label: CEILING,
+        run: async () => void (await createAndWait(client, 'none')),
+        untilQuestion: () => createChat(client, 'none'),
+        resume: (id) => answerAndWait(client, id),
+        serverProcesses: () => ({ 'bare http': [server.pid] }),
+        storePids: async () => undefined,
+      },
+      log,
+    );
+  } finally {
+    await client.close();
+    await server.stop();
+  }
 }
 
 async function measure(target: Target, log: (line: string) => void): Promise<Figures> {
