@@ -157,9 +157,11 @@ export class RunExecutor {
     const claimed = await this.store.claim(runId, this.owner, this.options.leaseMs, cap);
     if (claimed === 'deferred') return 'deferred';
     if (!claimed) return 'skipped';
-    const result = await this.executeClaimed(claimed);
-    // This run's execution slot is free: the account's next queued runs need not wait for the sweeper.
-    if (cap && result !== 'lost') await this.handOn(claimed.account_id, cap);
+    const ended: RunEnding = {};
+    const result = await this.executeClaimed(claimed, ended);
+    // This run's execution slot is free: the account's next queued runs need not wait for the sweeper
+    // (unless its end already found the account has none).
+    if (cap && result !== 'lost' && ended.accountQueued !== false) await this.handOn(claimed.account_id, cap);
     return result;
   }
 
@@ -174,7 +176,7 @@ export class RunExecutor {
     }
   }
 
-  private async executeClaimed(claimed: RunRow): Promise<ExecutionResult> {
+  private async executeClaimed(claimed: RunRow, ended: RunEnding): Promise<ExecutionResult> {
     const runId = claimed.id;
     const controller = new AbortController();
     this.inFlight.set(runId, controller);
@@ -188,6 +190,7 @@ export class RunExecutor {
       step: claimed.step,
       signal: controller.signal,
       usage: { startedAt: claimed.started_at ?? new Date(), messages: 0 },
+      ended,
     };
     let deadline: NodeJS.Timeout | undefined;
     try {
@@ -407,8 +410,11 @@ export class RunExecutor {
       step: ctx.step,
       state,
       end,
+      // The hand-on after the run needs to know (see `execute`).
+      reportQueued: !!this.options.maxRunsPerAccount && !!this.options.onQueued,
     });
     if (!finished) return;
+    ctx.ended.accountQueued = finished.accountQueued;
     this.options.onRunEnd?.(runEndReport(ctx.run, end, ctx.accountId ?? ctx.run.account_id));
     this.publish(ctx, finished.events);
     if (finished.promoted) this.options.onQueued?.(finished.promoted);
@@ -530,6 +536,12 @@ export class RunExecutor {
   }
 }
 
+/** What the end of a run learnt in passing, for after the execution. */
+interface RunEnding {
+  /** Whether the run's account has queued runs (undefined: not known). */
+  accountQueued?: boolean;
+}
+
 interface StepContext {
   run: RunRow;
   step: number;
@@ -539,6 +551,7 @@ interface StepContext {
   accountId?: string;
   /** The chat's agent resource's default knowledge base (id or name), if any. */
   defaultBase?: string | null;
+  ended: RunEnding;
 }
 
 /** The reply the retrieval was for carries its sources (`meta.sources`, [] when nothing matched). */

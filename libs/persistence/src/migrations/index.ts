@@ -10,6 +10,7 @@ import { ChatForks1765700000000 } from './1765700000000-chat-forks';
 import { RunAnswers1765700000001 } from './1765700000001-run-answers';
 import { CommitStepLifecycle1765800000000 } from './1765800000000-commit-step-lifecycle';
 import { RunFailureKind1765900000000 } from './1765900000000-run-failure-kind';
+import { RunClaimFinishFunctions1766000000000 } from './1766000000000-run-claim-finish-functions';
 
 /** Every migration in order; run on start-up. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RunAnswers1765700000001,
   CommitStepLifecycle1765800000000,
   RunFailureKind1765900000000,
+  RunClaimFinishFunctions1766000000000,
 ];

@@ -80,6 +80,11 @@ export type EnqueueRunResult =
 export interface Finished {
   events: EventRow[];
   promoted: RunRow | null;
+  /**
+   * Whether the run's account has queued runs (asked for with `FinishArgs.reportQueued`); undefined
+   * when not known (not asked, or the end took the general path).
+   */
+  accountQueued?: boolean;
 }
 
 export interface Committed {
@@ -90,21 +95,50 @@ export interface Committed {
 const ACTIVE = statusList(ACTIVE_RUN_STATUSES);
 const LEASED = statusList(LEASED_RUN_STATUSES);
 
-/** Takes (or renews) a run's lease: $1 run id, $2 owner, $3 lease in ms. The lease clock is the database's. */
-const CLAIM_SQL = `UPDATE runs SET status = '${RUN_LIFECYCLE.claim.runTo}', lease_owner = $2,
-   lease_until = now() + $3 * interval '1 millisecond',
-   attempt = attempt + 1, started_at = coalesce(started_at, now()),
-   takeovers = takeovers + CASE WHEN status IN ${LEASED} AND lease_owner IS DISTINCT FROM $2 THEN 1 ELSE 0 END
- WHERE id = $1 AND status IN ${statusList(RUN_LIFECYCLE.claim.runFrom)} AND NOT cancel_requested
-   AND (lease_until IS NULL OR lease_until < now() OR lease_owner = $2)
- RETURNING *`;
+/**
+ * Takes (or renews) a run's lease in one round trip (`conclave_claim_run`, migration 1766000000000):
+ * $1 run id, $2 owner, $3 lease in ms, $4 the per-account cap (null: none); the statuses are the
+ * lifecycle's. The lease clock is the database's.
+ */
+const CLAIM_SQL = `SELECT * FROM conclave_claim_run($1, $2, $3, $4, $5, $6, $7, $8)`;
+/** A run in this status counts its account's executing runs before it is claimed. */
+const CAPPED: RunStatus = 'queued';
+
+function claimParams(runId: string, owner: string, leaseMs: number, maxPerAccount: number | null): unknown[] {
+  const rule = RUN_LIFECYCLE.claim;
+  return [
+    runId,
+    owner,
+    leaseMs,
+    maxPerAccount,
+    [...rule.runFrom],
+    [...LEASED_RUN_STATUSES],
+    rule.runTo,
+    CAPPED,
+  ];
+}
+
+/**
+ * The statuses the lease holder's end of a run expects (its run leased, its chat running): the end is
+ * decided for them in TypeScript and applied in one round trip when they hold (`conclave_finish_run`).
+ */
+const HELD: { chat: ChatStatus; run: RunStatus } = { chat: 'running', run: 'running' };
+/** `decide` puts the run's usage in `run.completed`; `conclave_finish_run` writes the database's in its place. */
+const USAGE_FROM_DATABASE: TokenUsage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
+
+/** What the engine reads of a stored message (`RunsRepository.executionContext`). */
+export type TranscriptRow = Pick<
+  MessageRow,
+  'sender' | 'recipient' | 'type' | 'content' | 'tool_calls' | 'tool_call_id' | 'meta' | 'usage'
+>;
 
 /** `RunsRepository.executionContext`. */
 export interface ExecutionContext {
   account_id: string;
   knowledge_base: string | null;
   flow_spec: unknown;
-  messages: MessageRow[];
+  /** The chat's messages, oldest first, with what the engine reads of them. */
+  messages: TranscriptRow[];
   previous_state: Record<string, unknown> | null;
   run_messages: number;
   answered_at: Date | null;
@@ -116,6 +150,8 @@ export interface FinishArgs {
   step?: number;
   state?: Record<string, unknown>;
   end: RunEnd;
+  /** Tell whether the run's account has queued runs (`Finished.accountQueued`) when it can be had in passing. */
+  reportQueued?: boolean;
 }
 
 /**
@@ -133,18 +169,6 @@ export interface FinishArgs {
  */
 export class RunsRepository {
   constructor(private readonly db: Database) {}
-
-  /** The engine state of the chat's latest earlier run that got one (null for a chat's first run). */
-  async previousState(
-    run: Pick<RunRow, 'id' | 'chat_id' | 'created_at'>,
-  ): Promise<Record<string, unknown> | null> {
-    const rows = await this.db.query<{ state: Record<string, unknown> }>(
-      `SELECT state FROM runs WHERE chat_id = $1 AND id <> $2 AND state IS NOT NULL AND created_at <= $3
-       ORDER BY created_at DESC, id DESC LIMIT 1`,
-      [run.chat_id, run.id, run.created_at],
-    );
-    return rows[0]?.state ?? null;
-  }
 
   /** The runs a chat executed, oldest first, with what started them and the answers they got. */
   async recordedRuns(chatId: string): Promise<Pick<RunRow, 'input' | 'seed' | 'answers'>[]> {
@@ -305,7 +329,7 @@ export class RunsRepository {
 
   /** Takes (or renews) the lease of a run that is queued, or running with an expired lease. */
   async claim(runId: string, owner: string, leaseMs: number): Promise<RunRow | null> {
-    const [run] = await this.db.query<RunRow>(CLAIM_SQL, [runId, owner, leaseMs]);
+    const [run] = await this.db.query<RunRow>(CLAIM_SQL, claimParams(runId, owner, leaseMs, null));
     return run ?? null;
   }
 
@@ -322,25 +346,9 @@ export class RunsRepository {
     leaseMs: number,
     maxPerAccount: number,
   ): Promise<RunRow | 'deferred' | null> {
-    return this.db.transaction(async (tx) => {
-      const [run] = await tx.query<Pick<RunRow, 'account_id' | 'status'>>(
-        `SELECT account_id, status FROM runs WHERE id = $1`,
-        [runId],
-      );
-      if (!run) return null;
-      if (run.status === 'queued') {
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('run-cap:' || $1::text, 0))`, [
-          run.account_id,
-        ]);
-        const [executing] = await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM runs WHERE account_id = $1 AND status IN ${LEASED} AND id <> $2`,
-          [run.account_id, runId],
-        );
-        if ((executing?.n ?? 0) >= maxPerAccount) return 'deferred';
-      }
-      const [claimed] = await tx.query<RunRow>(CLAIM_SQL, [runId, owner, leaseMs]);
-      return claimed ?? null;
-    });
+    const [run] = await this.db.query<RunRow>(CLAIM_SQL, claimParams(runId, owner, leaseMs, maxPerAccount));
+    if (!run) return null;
+    return run.status === RUN_LIFECYCLE.claim.runTo ? run : 'deferred';
   }
 
   /** The oldest queued runs of an account (to hand a freed execution slot on). */
@@ -514,6 +522,10 @@ export class RunsRepository {
    * stop means stop.
    */
   async finishRun(args: FinishArgs): Promise<Finished | null> {
+    if (args.owner !== undefined) {
+      const held = await this.finishHeld(args.owner, args);
+      if (held !== 'mismatch') return held;
+    }
     const params: unknown[] = [];
     let guard = '';
     if (args.owner !== undefined) {
@@ -521,6 +533,56 @@ export class RunsRepository {
       guard = `AND status IN ${LEASED} AND lease_owner = $8 AND step = $9`;
     }
     return this.end(args.runId, (run) => ({ type: 'finish', run, end: args.end }), args.state, params, guard);
+  }
+
+  /**
+   * The lease holder's end in one round trip (`conclave_finish_run`, migration 1766000000000): decided
+   * here for the statuses a held run has (`HELD`), applied there only if they are the ones found under
+   * the chat lock and the chat has no pending run to promote; `mismatch` otherwise (nothing written).
+   */
+  private async finishHeld(owner: string, args: FinishArgs): Promise<Finished | null | 'mismatch'> {
+    const { end } = args;
+    const decision = decide(HELD.chat, HELD.run, {
+      type: 'finish',
+      run: { id: args.runId, usage: USAGE_FROM_DATABASE },
+      end,
+    });
+    if (!decision.ok) return 'mismatch';
+    const [row] = await this.db.query<{
+      result: {
+        outcome: 'finished' | 'refused' | 'mismatch';
+        events?: EventRow[];
+        account_queued?: boolean | null;
+      };
+    }>(
+      `SELECT conclave_finish_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) AS result`,
+      [
+        args.runId,
+        owner,
+        args.step,
+        args.state ? JSON.stringify(args.state) : null,
+        HELD.chat,
+        HELD.run,
+        decision.chat,
+        decision.run,
+        [...RUN_LIFECYCLE.promote.runFrom],
+        end.reason,
+        end.status === 'completed' ? end.summary : null,
+        end.status === 'failed' ? end.error : null,
+        end.status === 'failed' ? end.kind : null,
+        JSON.stringify(decision.events),
+        args.reportQueued ?? false,
+        CAPPED,
+      ],
+    );
+    const { outcome, events, account_queued } = row.result;
+    if (outcome === 'mismatch') return 'mismatch';
+    if (outcome === 'refused') return null;
+    return {
+      events: events ?? [],
+      promoted: null,
+      ...(args.reportQueued ? { accountQueued: account_queued === true } : {}),
+    };
   }
 
   /**
@@ -653,23 +715,26 @@ export class RunsRepository {
   async executionContext(
     run: Pick<RunRow, 'id' | 'chat_id' | 'created_at'>,
   ): Promise<ExecutionContext | null> {
-    const [chat] = await this.db.query<Omit<ExecutionContext, 'messages' | 'previous_state'>>(
+    // One round trip: the transcript and the previous state ride as subqueries.
+    const [context] = await this.db.query<ExecutionContext>(
       `SELECT c.account_id, a.knowledge_base, v.spec AS flow_spec,
               (SELECT count(*)::int FROM messages WHERE run_id = $2) AS run_messages,
               (SELECT max(created_at) FROM events WHERE chat_id = $1 AND type = 'chat.status'
-                 AND data->>'run_id' = $2::text AND data->>'previous' = 'wait_for_human_input') AS answered_at
+                 AND data->>'run_id' = $2::text AND data->>'previous' = 'wait_for_human_input') AS answered_at,
+              (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                        'sender', m.sender, 'recipient', m.recipient, 'type', m.type, 'content', m.content,
+                        'tool_calls', m.tool_calls, 'tool_call_id', m.tool_call_id, 'meta', m.meta,
+                        'usage', m.usage) ORDER BY m.seq), '[]'::jsonb)
+                 FROM messages m WHERE m.chat_id = $1) AS messages,
+              (SELECT state FROM runs WHERE chat_id = $1 AND id <> $2 AND state IS NOT NULL AND created_at <= $3
+                 ORDER BY created_at DESC, id DESC LIMIT 1) AS previous_state
        FROM chats c
        LEFT JOIN agents a ON a.id = c.agent_id
        LEFT JOIN flow_versions v ON v.flow_id = c.flow_id AND v.version = c.flow_version
        WHERE c.id = $1`,
-      [run.chat_id, run.id],
+      [run.chat_id, run.id, run.created_at],
     );
-    if (!chat) return null;
-    const messages = await this.db.query<MessageRow>(
-      `SELECT * FROM messages WHERE chat_id = $1 ORDER BY seq`,
-      [run.chat_id],
-    );
-    return { ...chat, messages, previous_state: await this.previousState(run) };
+    return context ?? null;
   }
 
   private async whyNotStartable(tx: Sql, scope: Scope, chatId: string): Promise<StartRunResult> {

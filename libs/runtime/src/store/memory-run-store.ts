@@ -245,7 +245,11 @@ export class MemoryRunStore implements RunStore {
       chat.termination_reason = null;
       chat.last_error = null;
     }
-    return { events, promoted: promoted ? copy(promoted) : null };
+    return {
+      events,
+      promoted: promoted ? copy(promoted) : null,
+      ...(args.reportQueued ? { accountQueued: this.hasQueued(run.account_id) } : {}),
+    };
   }
 
   async release(runId: string, owner: string): Promise<RunRow | null> {
@@ -258,16 +262,7 @@ export class MemoryRunStore implements RunStore {
   }
 
   async queuedOfAccount(accountId: string, limit: number): Promise<RunRow[]> {
-    const now = this.now();
-    return this.runs
-      .filter(
-        (r) =>
-          r.account_id === accountId &&
-          r.status === 'queued' &&
-          (r.lease_until === null || r.lease_until < now),
-      )
-      .slice(0, limit)
-      .map(copy);
+    return this.queuedOf(accountId).slice(0, limit).map(copy);
   }
 
   // ---- the API's part, for specs ----
@@ -364,6 +359,20 @@ export class MemoryRunStore implements RunStore {
   }
 
   // ---- internals ----
+
+  private queuedOf(accountId: string): RunRow[] {
+    const now = this.now();
+    return this.runs.filter(
+      (r) =>
+        r.account_id === accountId &&
+        r.status === 'queued' &&
+        (r.lease_until === null || r.lease_until < now),
+    );
+  }
+
+  private hasQueued(accountId: string): boolean {
+    return this.queuedOf(accountId).length > 0;
+  }
 
   private findRun(runId: string): RunRow | undefined {
     return this.runs.find((r) => r.id === runId);

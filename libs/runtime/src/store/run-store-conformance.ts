@@ -120,6 +120,20 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
         expect((await h.store.queuedOfAccount(first.account_id, 10)).map((r) => r.id)).toEqual([second.id]);
         expect(await h.store.claim(second.id, 'b', LEASE, 2)).toMatchObject({ id: second.id });
       });
+
+      it('the cap defers only queued runs: a takeover of an expired lease is not counted against it', async () => {
+        const first = await h.queuedRun();
+        const second = await h.anotherRun(first);
+        await h.store.claim(first.id, 'a', EXPIRED, 2);
+        await h.store.claim(second.id, 'a', LEASE, 2);
+        expect(await h.store.claim(first.id, 'b', LEASE, 1)).toMatchObject({
+          id: first.id,
+          status: 'running',
+          lease_owner: 'b',
+          takeovers: 1,
+        });
+        expect(await h.store.claim(first.id, 'c', LEASE, 1)).toBeNull();
+      });
     });
 
     describe('steps', () => {
@@ -263,6 +277,56 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
         });
         expect(await h.chat(run.chat_id)).toMatchObject({ status: 'completed', active_run_id: null });
         expect(await h.store.claim(run.id, 'a', LEASE)).toBeNull();
+      });
+
+      it('the holder’s end reports the run’s usage, and (asked) whether its account has queued runs', async () => {
+        const run = await h.queuedRun();
+        const other = await h.anotherRun(run);
+        await h.store.claim(run.id, 'a', LEASE);
+        const usage = { input_tokens: 3, output_tokens: 2, total_tokens: 5 };
+        await commit(run, 'a', 0, [{ ...said('assistant', 'x'), usage }]);
+        const end = { status: 'completed', reason: 'max_turns', summary: null } as const;
+        const finished = await h.store.finish({
+          runId: run.id,
+          owner: 'a',
+          step: 1,
+          end,
+          reportQueued: true,
+        });
+        expect(finished?.accountQueued).toBe(true);
+        expect(finished?.events[0]).toMatchObject({ type: 'run.completed', data: { run_id: run.id, usage } });
+        await h.store.claim(other.id, 'a', LEASE);
+        const last = await h.store.finish({ runId: other.id, owner: 'a', step: 0, end, reportQueued: true });
+        expect(last?.accountQueued).toBe(false);
+        expect(await h.chat(other.chat_id)).toMatchObject({ status: 'completed', active_run_id: null });
+      });
+
+      it('the holder’s end promotes the chat’s pending run; a failure’s error reaches the chat', async () => {
+        const run = await h.queuedRun();
+        const next = await h.anotherRun(run, { sameChat: true });
+        await h.store.claim(run.id, 'a', LEASE);
+        const finished = await h.store.finish({
+          runId: run.id,
+          owner: 'a',
+          step: 0,
+          end: { status: 'failed', reason: 'error', error: 'boom', kind: 'internal' },
+        });
+        expect(finished?.promoted).toMatchObject({ id: next.id, status: 'queued' });
+        expect(finished?.events.map((e) => e.type)).toEqual(['run.failed', 'chat.status', 'chat.status']);
+        expect(await h.run(run.id)).toMatchObject({
+          status: 'failed',
+          last_error: 'boom',
+          failure_kind: 'internal',
+        });
+        expect(await h.chat(run.chat_id)).toMatchObject({ status: 'running', active_run_id: next.id });
+        await h.store.claim(next.id, 'a', LEASE);
+        await h.store.finish({
+          runId: next.id,
+          owner: 'a',
+          step: 0,
+          end: { status: 'failed', reason: 'error', error: 'again', kind: 'internal' },
+        });
+        expect(await h.chat(run.chat_id)).toMatchObject({ status: 'error', active_run_id: null });
       });
 
       it('a failure puts the chat in error; without an owner any active run can be ended (timeouts, cancel)', async () => {

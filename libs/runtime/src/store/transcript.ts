@@ -1,8 +1,8 @@
 import type { TranscriptMessage } from '@conclave/domain';
-import type { MessageRow } from '@conclave/persistence';
+import type { TranscriptRow } from '@conclave/persistence';
 
 /** A stored message as the engine reads it (empty meta and absent fields left out). */
-export function toTranscriptMessage(row: MessageRow): TranscriptMessage {
+export function toTranscriptMessage(row: TranscriptRow): TranscriptMessage {
   return {
     sender: row.sender,
     recipient: row.recipient,
