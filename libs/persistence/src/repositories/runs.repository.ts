@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ACTIVE_RUN_STATUSES,
   CLAIMABLE_RUN_STATUSES,
   decide,
   LEASED_RUN_STATUSES,
@@ -92,7 +91,6 @@ export interface Committed {
   events: EventRow[];
 }
 
-const ACTIVE = statusList(ACTIVE_RUN_STATUSES);
 const LEASED = statusList(LEASED_RUN_STATUSES);
 
 /**
