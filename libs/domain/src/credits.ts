@@ -47,7 +47,12 @@ export function minimumCredits(rule: CreditRule): number {
 /** Plans and their monthly message limits (Asyntai's pricing page; configurable with PLAN_MESSAGE_LIMITS). */
 /** The monthly message limit of a plan; unknown plans get `free`'s. */
 export function planMessageLimit(limits: Record<string, number>, plan: string): number {
-  return limits[plan] ?? limits.free ?? 0;
+  return limits[plan] ?? unlistedPlanLimit(limits);
+}
+
+/** The limit of a plan `limits` does not list (the statement admitting a message takes it as data). */
+export function unlistedPlanLimit(limits: Record<string, number>): number {
+  return limits.free ?? 0;
 }
 
 export const DEFAULT_PLAN_LIMITS: Record<string, number> = {

@@ -3,6 +3,10 @@ import type { ChatStatus, Scope } from '@conclave/domain';
 import { ChatsRepository } from '@conclave/persistence';
 import type { EventBus } from '@conclave/realtime';
 import { EVENT_BUS } from '../core.module';
+import type { RunWatch } from './use-cases/ports';
+
+/** The run paused for input or ended (`?wait=true` returns). */
+const settled = (status: ChatStatus) => status !== 'running';
 
 /**
  * Waits for a chat to reach a status, listening on the event bus (no polling). It subscribes before
@@ -17,12 +21,47 @@ export class ChatWaiter {
 
   /** `?wait=true`: the chat left `running` (asks for input, completed, failed). */
   untilSettled(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean> {
-    return this.until(scope, chatId, timeoutMs, (status) => status !== 'running');
+    return this.until(scope, chatId, timeoutMs, settled);
   }
 
   /** No run is active any more (after a cancel). */
   untilIdle(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean> {
     return this.until(scope, chatId, timeoutMs, (s) => s !== 'running' && s !== 'wait_for_human_input');
+  }
+
+  /**
+   * `?wait=true` on a run this request starts: listening from before the start, the run's own
+   * `chat.status` events say when it settled (the statuses `untilSettled` waits for), with no read of
+   * the chat — the run cannot have settled before it was started.
+   */
+  watchRun(chatId: string, runId: string): RunWatch {
+    let done = false;
+    let wake: (() => void) | null = null;
+    const unsubscribe = this.bus.subscribe((message) => {
+      if (done || message.kind !== 'events' || message.chatId !== chatId) return;
+      if (
+        message.events.some(
+          (e) => e.type === 'chat.status' && e.data.run_id === runId && settled(e.data.status as ChatStatus),
+        )
+      ) {
+        done = true;
+        unsubscribe();
+        wake?.();
+      }
+    });
+    return {
+      settled: (timeoutMs) =>
+        done
+          ? Promise.resolve(true)
+          : new Promise<boolean>((resolve) => {
+              const timer = setTimeout(() => resolve(false), timeoutMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve(true);
+              };
+            }),
+      stop: unsubscribe,
+    };
   }
 
   private until(

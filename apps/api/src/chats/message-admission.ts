@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
-import { minimumCredits, notFound, planMessageLimit } from '@conclave/domain';
-import { AccountsRepository, UsageRepository } from '@conclave/persistence';
+import { minimumCredits, notFound, planMessageLimit, unlistedPlanLimit } from '@conclave/domain';
+import { AccountsRepository, type AdmissionTerms, UsageRepository } from '@conclave/persistence';
 import type { Admission, Admitting } from './use-cases/ports';
 
 /**
@@ -15,11 +15,20 @@ import type { Admission, Admitting } from './use-cases/ports';
  */
 @Injectable()
 export class MessageAdmission implements Admitting {
+  /** These rules as data: `RunsRepository.admitAndStart` applies them in the statement starting the run. */
+  readonly terms: AdmissionTerms;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly accounts: AccountsRepository,
     private readonly usage: UsageRepository,
-  ) {}
+  ) {
+    this.terms = {
+      minimumCredits: minimumCredits(config.credits),
+      monthlyLimits: config.planLimits,
+      unlistedPlans: unlistedPlanLimit(config.planLimits),
+    };
+  }
 
   async admit(accountId: string): Promise<Admission> {
     const account = await this.accounts.get(accountId);

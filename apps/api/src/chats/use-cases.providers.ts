@@ -21,9 +21,9 @@ import { StartRun } from './use-cases/start-run';
 export const USE_CASE_PROVIDERS: Provider[] = [
   {
     provide: RunOutcomes,
-    inject: [ChatsRepository, RunsRepository, ChatWaiter, APP_CONFIG],
-    useFactory: (chats: ChatsRepository, runs: RunsRepository, waiter: ChatWaiter, config: AppConfig) =>
-      new RunOutcomes(chats, runs, waiter, config.waitTimeoutMs),
+    inject: [ChatsRepository, ChatWaiter, APP_CONFIG],
+    useFactory: (chats: ChatsRepository, waiter: ChatWaiter, config: AppConfig) =>
+      new RunOutcomes(chats, waiter, config.waitTimeoutMs),
   },
   {
     provide: CancelRun,

@@ -1,6 +1,7 @@
 import type { Scope } from '@conclave/domain';
 import type { Database } from '../database';
-import type { ChatRow, EventRow, MessageRow } from '../rows';
+import { messageFromJson, runFromJson } from '../json-rows';
+import type { ChatRow, EventRow, MessageRow, RunRow } from '../rows';
 import { scopeCondition } from '../scope-filter';
 import type { NewEvent } from './events.repository';
 
@@ -13,6 +14,8 @@ export interface NewChat {
   externalId?: string | null;
   metadata?: Record<string, unknown>;
 }
+
+type JsonRow = Record<string, unknown>;
 
 export type ChatOrder = 'created_at' | 'waiting_since';
 
@@ -149,6 +152,39 @@ export class ChatsRepository {
        ORDER BY m.seq LIMIT $3`,
       params,
     );
+  }
+
+  /**
+   * A run's outcome as a request that started (or resumed) it answers: the chat as it is now, the run,
+   * and — with `messagesAfter` — the chat's messages after that seq, in one round trip. Null when the
+   * chat is not in the scope (or was deleted meanwhile).
+   */
+  async runOutcome(
+    scope: Scope,
+    chatId: string,
+    runId: string,
+    messagesAfter: number | null,
+  ): Promise<{ chat: ChatRow; run: RunRow | null; messages: MessageRow[] | null } | null> {
+    const params: unknown[] = [chatId, runId, messagesAfter];
+    const [row] = await this.db.query<
+      ChatRow & { run_json: JsonRow | null; messages_json: JsonRow[] | null }
+    >(
+      `SELECT c.*,
+         (SELECT to_jsonb(r) FROM runs r WHERE r.id = $2 AND r.chat_id = c.id) AS run_json,
+         CASE WHEN $3::int IS NOT NULL THEN
+           (SELECT coalesce(jsonb_agg(to_jsonb(m) ORDER BY m.seq), '[]') FROM messages m
+            WHERE m.chat_id = c.id AND m.seq > $3::int)
+         END AS messages_json
+       FROM chats c WHERE c.id = $1 AND ${scopeCondition(scope, params, 'c')}`,
+      params,
+    );
+    if (!row) return null;
+    const { run_json: run, messages_json: messages, ...chat } = row;
+    return {
+      chat,
+      run: run ? runFromJson(run) : null,
+      messages: messages ? messages.map(messageFromJson) : null,
+    };
   }
 }
 

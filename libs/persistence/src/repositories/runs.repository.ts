@@ -22,12 +22,18 @@ import {
 } from '@conclave/domain';
 import type { Database, Sql } from '../database';
 import { isUniqueViolation } from '../database';
+import { chatFromJson, eventFromJson, runFromJson } from '../json-rows';
 import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } from '../rows';
 import { activeClaim, type ClaimHolder } from './claims.repository';
 import { scopeCondition } from '../scope-filter';
 import { statusList } from '../status-sql';
 import { EventsRepository, type NewEvent } from './events.repository';
-import { type MessageAllowance, MessageLimitReached, UsageRepository } from './usage.repository';
+import {
+  type AdmissionTerms,
+  type MessageAllowance,
+  MessageLimitReached,
+  UsageRepository,
+} from './usage.repository';
 
 export type { RunEnd } from '@conclave/domain';
 
@@ -52,6 +58,27 @@ export type StartRunResult =
   | { ok: false; reason: 'not_found' }
   | { ok: false; reason: 'busy'; status: ChatStatus; activeRunId: string | null }
   | LimitReached;
+
+/** `admitAndStart`: `start`'s answers, and the admission's refusals (nothing was started or counted). */
+export type AdmittedStartResult =
+  | Exclude<StartRunResult, LimitReached>
+  | { ok: false; reason: 'insufficient_credits' }
+  /** `plan`: the account's plan, whose monthly allowance is used up. */
+  | { ok: false; reason: 'limit_reached'; plan: string }
+  /** The caller's account does not exist (deleted since its key was checked). */
+  | { ok: false; reason: 'no_account' };
+
+/** What `conclave_start_run` answers (rows as JSON). */
+type StartStatementResult =
+  | {
+      outcome: 'started';
+      chat: Record<string, unknown>;
+      run: Record<string, unknown>;
+      events: Record<string, unknown>[];
+    }
+  | { outcome: 'busy'; status: ChatStatus; active_run_id: string | null }
+  | { outcome: 'limit_reached'; plan: string }
+  | { outcome: 'not_found' | 'insufficient_credits' | 'no_account' };
 
 /** The month's message allowance was used up: nothing was started or counted. */
 export type LimitReached = { ok: false; reason: 'limit_reached' };
@@ -179,7 +206,7 @@ export class RunsRepository {
 
   /**
    * ready/completed/error → running with a new queued run (docs/architecture.md). With an
-   * `allowance`, the message counts against the account's month in the same transaction.
+   * `allowance`, the message counts against the account's month in the same statement.
    */
   async start(
     scope: Scope,
@@ -188,46 +215,102 @@ export class RunsRepository {
     seed: number,
     allowance?: MessageAllowance,
   ): Promise<StartRunResult> {
+    const result = await this.startStatement(scope, chatId, input, seed, randomUUID(), {
+      minimumCredits: null,
+      monthlyLimits: allowance ? {} : null,
+      unlistedPlans: allowance?.monthlyLimit ?? 0,
+    });
+    if (result.ok) return result;
+    switch (result.reason) {
+      case 'no_account':
+        return { ok: false, reason: 'not_found' }; // the chat's account is gone, and with it the chat
+      case 'limit_reached':
+        return { ok: false, reason: 'limit_reached' };
+      case 'insufficient_credits':
+        throw new Error('a start without a credit check refused for credits');
+      default:
+        return result;
+    }
+  }
+
+  /**
+   * A user message admitted (the account's credits and the plan's monthly allowance, MessageAdmission's
+   * rules given as `terms`) and its run started, in one round trip: `start` with the admission in the
+   * same statement. `runId` is the new run's id, known before it exists so a waiter can listen for it.
+   */
+  async admitAndStart(
+    scope: Scope,
+    chatId: string,
+    input: RunInput,
+    seed: number,
+    runId: string,
+    terms: AdmissionTerms,
+  ): Promise<AdmittedStartResult> {
+    return this.startStatement(scope, chatId, input, seed, runId, {
+      minimumCredits: terms.minimumCredits,
+      monthlyLimits: terms.monthlyLimits,
+      unlistedPlans: terms.unlistedPlans,
+    });
+  }
+
+  /** `conclave_start_run` (migration 1766100000000) with the lifecycle's decision for each status it may start from. */
+  private async startStatement(
+    scope: Scope,
+    chatId: string,
+    input: RunInput,
+    seed: number,
+    runId: string,
+    admission: {
+      minimumCredits: number | null;
+      monthlyLimits: Record<string, number> | null;
+      unlistedPlans: number;
+    },
+  ): Promise<AdmittedStartResult> {
+    const decisions = Object.fromEntries(
+      RUN_LIFECYCLE.start.chatFrom.map((status) => [status, decided(status, null, { type: 'start', runId })]),
+    );
+    let result: StartStatementResult;
     try {
-      return await this.db.transaction(async (tx) => {
-        const runId = randomUUID();
-        const rule = RUN_LIFECYCLE.start;
-        const params: unknown[] = [chatId, rule.chatTo];
-        const [updated] = await tx.query<ChatRow & { previous: ChatStatus }>(
-          `UPDATE chats c SET status = $2, input_request = NULL, last_error = NULL,
-             termination_reason = NULL, updated_at = now()
-           FROM (SELECT id, status FROM chats WHERE id = $1 FOR UPDATE) p
-           WHERE c.id = p.id AND ${scopeCondition(scope, params, 'c')} AND c.status IN ${statusList(rule.chatFrom)}
-           RETURNING c.*, p.status AS previous`,
-          params,
-        );
-        if (!updated) return this.whyNotStartable(tx, scope, chatId);
-        const { previous, ...chat } = updated;
-        if (allowance) await new UsageRepository(tx).countMessage(chat.account_id, allowance);
-        const decision = decided(previous, null, { type: 'start', runId });
-        const run = await insertRun(tx, chat, runId, decision.run, input, seed);
-        await tx.query(`UPDATE chats SET active_run_id = $2 WHERE id = $1`, [chatId, run.id]);
-        const events = await EventsRepository.append(tx, chatId, decision.events);
-        return {
-          ok: true as const,
-          chat: { ...chat, active_run_id: run.id, last_seq: lastSeq(events) },
-          run,
-          events,
-        };
-      });
+      [{ result }] = await this.db.query<{ result: StartStatementResult }>(
+        `SELECT conclave_start_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) AS result`,
+        [
+          chatId,
+          scope.accountId,
+          scope.agentId,
+          runId,
+          JSON.stringify(input),
+          seed,
+          JSON.stringify(decisions),
+          admission.minimumCredits,
+          admission.monthlyLimits && JSON.stringify(admission.monthlyLimits),
+          admission.unlistedPlans,
+        ],
+      );
     } catch (err) {
-      if (err instanceof MessageLimitReached) return { ok: false, reason: 'limit_reached' };
-      // The partial unique index caught a concurrent start the conditional update could not see.
-      if (isUniqueViolation(err)) {
-        const chat = await this.db.query<ChatRow>(`SELECT * FROM chats WHERE id = $1`, [chatId]);
+      // The partial unique index caught a concurrent start the chat row lock could not see.
+      if (!isUniqueViolation(err)) throw err;
+      const chat = await this.db.query<ChatRow>(`SELECT * FROM chats WHERE id = $1`, [chatId]);
+      return {
+        ok: false,
+        reason: 'busy',
+        status: chat[0]?.status ?? 'running',
+        activeRunId: chat[0]?.active_run_id ?? null,
+      };
+    }
+    switch (result.outcome) {
+      case 'started':
         return {
-          ok: false,
-          reason: 'busy',
-          status: chat[0]?.status ?? 'running',
-          activeRunId: chat[0]?.active_run_id ?? null,
+          ok: true,
+          chat: chatFromJson(result.chat),
+          run: runFromJson(result.run),
+          events: result.events.map(eventFromJson),
         };
-      }
-      throw err;
+      case 'busy':
+        return { ok: false, reason: 'busy', status: result.status, activeRunId: result.active_run_id };
+      case 'limit_reached':
+        return { ok: false, reason: 'limit_reached', plan: result.plan };
+      default:
+        return { ok: false, reason: result.outcome };
     }
   }
 
@@ -733,16 +816,6 @@ export class RunsRepository {
       [run.chat_id, run.id, run.created_at],
     );
     return context ?? null;
-  }
-
-  private async whyNotStartable(tx: Sql, scope: Scope, chatId: string): Promise<StartRunResult> {
-    const params: unknown[] = [chatId];
-    const [chat] = await tx.query<ChatRow>(
-      `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)}`,
-      params,
-    );
-    if (!chat) return { ok: false, reason: 'not_found' };
-    return { ok: false, reason: 'busy', status: chat.status, activeRunId: chat.active_run_id };
   }
 }
 

@@ -8,6 +8,17 @@ export interface MessageAllowance {
   monthlyLimit: number;
 }
 
+/**
+ * MessageAdmission's rules as data, applied by the statement that admits a message and starts its
+ * run (`RunsRepository.admitAndStart`): the smallest credit balance that may send a message, and the
+ * monthly message limit of each plan (`unlistedPlans` for a plan not in `monthlyLimits`).
+ */
+export interface AdmissionTerms {
+  minimumCredits: number;
+  monthlyLimits: Record<string, number>;
+  unlistedPlans: number;
+}
+
 /** The month's allowance is used up: thrown inside a start transaction to roll it back. */
 export class MessageLimitReached extends Error {
   constructor() {

@@ -1,5 +1,6 @@
 import type { Scope } from '@conclave/domain';
 import type {
+  AdmissionTerms,
   ChatsRepository,
   EventRow,
   MessageAllowance,
@@ -22,9 +23,9 @@ export interface Caller {
 
 export type RunStore = Pick<
   RunsRepository,
-  'start' | 'enqueue' | 'answer' | 'requestCancel' | 'finish' | 'getInScope'
+  'start' | 'admitAndStart' | 'enqueue' | 'answer' | 'requestCancel' | 'finish' | 'getInScope'
 >;
-export type ChatStore = Pick<ChatsRepository, 'get' | 'messages'>;
+export type ChatStore = Pick<ChatsRepository, 'get' | 'messages' | 'runOutcome'>;
 export type UsageReader = Pick<UsageRepository, 'creditsOf' | 'balance'>;
 export type Dispatcher = Pick<RunDispatcher, 'dispatch'>;
 
@@ -32,6 +33,18 @@ export type Dispatcher = Pick<RunDispatcher, 'dispatch'>;
 export interface ChatSettling {
   untilSettled(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean>;
   untilIdle(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean>;
+  /**
+   * Listens, from now on, for the run `runId` of the chat to leave `running` (pause for input or end):
+   * started before the run is, it needs no read of the chat to know it has not settled yet.
+   */
+  watchRun(chatId: string, runId: string): RunWatch;
+}
+
+export interface RunWatch {
+  /** Resolves true once the run settled (at once if it already did), false when the time ran out first. */
+  settled(timeoutMs: number): Promise<boolean>;
+  /** Stops listening (the run was not started, or the answer no longer waits). */
+  stop(): void;
 }
 
 /** What the use cases tell the other processes: the events they wrote, a cancel for a run's holder. */
@@ -51,6 +64,10 @@ export type Admission =
 
 export interface Admitting {
   admit(accountId: string): Promise<Admission>;
+  /** The same rules as data, for a store that admits the message in the statement starting its run. */
+  readonly terms: AdmissionTerms;
+  /** The monthly message limit of a plan. */
+  limitOf(plan: string): number;
 }
 
 /** The plan's monthly message limit is reached (429 in every family). */

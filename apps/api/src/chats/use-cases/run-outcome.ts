@@ -1,5 +1,5 @@
 import type { ChatRow, MessageRow, RunRow } from '@conclave/persistence';
-import type { Caller, ChatSettling, ChatStore, RunStore } from './ports';
+import type { Caller, ChatSettling, ChatStore, RunWatch } from './ports';
 
 /** A message accepted: the chat and its run as they are now, and (after a wait) what the run wrote. */
 export interface RunAccepted {
@@ -13,24 +13,29 @@ export interface RunAccepted {
 /** Reads what a started or resumed run looks like, after waiting (bounded) for it to settle if asked. */
 export class RunOutcomes {
   constructor(
-    private readonly chats: ChatStore,
-    private readonly runs: Pick<RunStore, 'getInScope'>,
+    private readonly chats: Pick<ChatStore, 'runOutcome'>,
     private readonly settling: ChatSettling,
     private readonly waitTimeoutMs: number,
   ) {}
 
+  /**
+   * `wait`: wait for the run to settle first — with `watch` when the caller started listening for the
+   * run before starting it, else by watching the chat's status.
+   */
   async read(
     caller: Caller,
     chatId: string,
     runId: string,
     messagesBefore: number,
     wait: boolean,
+    watch?: RunWatch,
   ): Promise<RunAccepted | { ok: false; reason: 'not_found' }> {
-    if (wait) await this.settling.untilSettled(caller.scope, chatId, this.waitTimeoutMs);
-    const chat = await this.chats.get(caller.scope, chatId);
-    if (!chat) return { ok: false, reason: 'not_found' }; // deleted meanwhile
-    const run = await this.runs.getInScope(caller.scope, runId);
-    const messages = wait ? await this.chats.messages(caller.scope, chatId, { after: messagesBefore }) : null;
-    return { ok: true, chat, run, messages };
+    if (wait) {
+      if (watch) await watch.settled(this.waitTimeoutMs);
+      else await this.settling.untilSettled(caller.scope, chatId, this.waitTimeoutMs);
+    }
+    const outcome = await this.chats.runOutcome(caller.scope, chatId, runId, wait ? messagesBefore : null);
+    if (!outcome) return { ok: false, reason: 'not_found' }; // deleted meanwhile
+    return { ok: true, ...outcome };
   }
 }

@@ -1,6 +1,6 @@
-import { randomInt } from 'node:crypto';
-import type { ChatStatus, InputRequest } from '@conclave/domain';
-import type { RunInput } from '@conclave/persistence';
+import { randomInt, randomUUID } from 'node:crypto';
+import { type ChatStatus, type InputRequest, notFound } from '@conclave/domain';
+import type { AdmittedStartResult, EnqueueRunResult, LimitReached, RunInput } from '@conclave/persistence';
 import type { CancelRun } from './cancel-run';
 import {
   type Admitting,
@@ -12,6 +12,7 @@ import {
   type LimitRefusal,
   limitRefusal,
   type RunStore,
+  type RunWatch,
 } from './ports';
 import type { RunAccepted, RunOutcomes } from './run-outcome';
 
@@ -41,7 +42,7 @@ export type StartRunResult =
 export class StartRun {
   constructor(
     private readonly admission: Admitting,
-    private readonly runs: Pick<RunStore, 'start' | 'enqueue'>,
+    private readonly runs: Pick<RunStore, 'admitAndStart' | 'enqueue'>,
     private readonly chats: Pick<ChatStore, 'get'>,
     private readonly dispatcher: Dispatcher,
     private readonly announce: Announcer,
@@ -50,6 +51,7 @@ export class StartRun {
     private readonly outcomes: RunOutcomes,
     private readonly waitTimeoutMs: number,
     private readonly seed: () => number = () => randomInt(2 ** 31 - 1),
+    private readonly newRunId: () => string = randomUUID,
   ) {}
 
   async execute(
@@ -63,17 +65,50 @@ export class StartRun {
       if (!cancelled.ok) return cancelled;
       if (cancelled.cancelled) await this.settling.untilIdle(caller.scope, chatId, this.waitTimeoutMs);
     }
-    const admission = await this.admission.admit(caller.accountId);
-    if (!admission.ok) return admission;
     const seed = this.seed();
-    // enqueue: a busy chat gets a `pending` run that starts when the active one ends (RunsRepository.finishRun).
-    const result =
-      options.multitask === 'enqueue'
-        ? await this.runs.enqueue(caller.scope, chatId, input, seed, admission.allowance)
-        : await this.runs.start(caller.scope, chatId, input, seed, admission.allowance);
+    if (options.multitask === 'enqueue') {
+      const admission = await this.admission.admit(caller.accountId);
+      if (!admission.ok) return admission;
+      // A busy chat gets a `pending` run that starts when the active one ends (RunsRepository.finishRun).
+      const result = await this.runs.enqueue(caller.scope, chatId, input, seed, admission.allowance);
+      if (!result.ok && result.reason === 'limit_reached') return limitRefusal(admission);
+      return this.accepted(caller, chatId, result, options.wait);
+    }
+    // Admitted and started in one round trip; with `wait`, listening for the run before it exists.
+    const runId = this.newRunId();
+    const watch = options.wait ? this.settling.watchRun(chatId, runId) : undefined;
+    try {
+      const result = await this.runs.admitAndStart(
+        caller.scope,
+        chatId,
+        input,
+        seed,
+        runId,
+        this.admission.terms,
+      );
+      return await this.accepted(caller, chatId, result, options.wait, watch);
+    } finally {
+      watch?.stop();
+    }
+  }
+
+  private async accepted(
+    caller: Caller,
+    chatId: string,
+    result: AdmittedStartResult | Exclude<EnqueueRunResult, LimitReached>,
+    wait: boolean,
+    watch?: RunWatch,
+  ): Promise<StartRunResult> {
     if (!result.ok) {
-      if (result.reason === 'limit_reached') return limitRefusal(admission);
-      if (result.reason === 'not_found') return result;
+      switch (result.reason) {
+        case 'no_account':
+          throw notFound('Account');
+        case 'limit_reached':
+          return this.limitRefusal(result.plan);
+        case 'not_found':
+        case 'insufficient_credits':
+          return result;
+      }
       const chat = await this.chats.get(caller.scope, chatId);
       return {
         ok: false,
@@ -93,8 +128,13 @@ export class StartRun {
       chatId,
       result.run.id,
       result.chat.message_count,
-      started && options.wait,
+      started && wait,
+      watch,
     );
     return outcome.ok ? { ...outcome, started } : outcome;
+  }
+
+  private limitRefusal(plan: string): LimitRefusal {
+    return { ok: false, reason: 'limit_reached', plan, limit: this.admission.limitOf(plan) };
   }
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type ChatStatus, type InputRequest, runIsIdle, type Scope, scopeOf } from '@conclave/domain';
 import { newRunRow } from '@conclave/persistence';
 import type {
+  AdmissionTerms,
+  AdmittedStartResult,
   AnswerResult,
   ChatRow,
   EnqueueRunResult,
@@ -22,6 +24,7 @@ import type {
   ChatStore,
   Dispatcher,
   RunStore,
+  RunWatch,
 } from '../ports';
 
 /**
@@ -35,6 +38,8 @@ export class MemoryChats implements RunStore, ChatStore {
   readonly transcript: MessageRow[] = [];
   /** End-user messages counted this month, per account. */
   readonly used = new Map<string, number>();
+  /** The callers' account (one is enough for the specs): its credit balance and plan. */
+  readonly account = { credits: 100, plan: 'starter' };
 
   /** `now`: the clock `requestCancel` decides idleness with (the database's, in Postgres). */
   constructor(private readonly now: () => number = Date.now) {}
@@ -142,12 +147,40 @@ export class MemoryChats implements RunStore, ChatStore {
     return run && (await this.get(scope, run.chat_id)) ? { ...run } : null;
   }
 
+  async runOutcome(scope: Scope, chatId: string, runId: string, messagesAfter: number | null) {
+    const chat = await this.get(scope, chatId);
+    if (!chat) return null;
+    const run = this.runs.get(runId);
+    return {
+      chat,
+      run: run?.chat_id === chatId ? { ...run } : null,
+      messages: messagesAfter === null ? null : await this.messages(scope, chatId, { after: messagesAfter }),
+    };
+  }
+
+  async admitAndStart(
+    scope: Scope,
+    chatId: string,
+    input: RunInput,
+    seed: number,
+    runId: string,
+    terms: AdmissionTerms,
+  ): Promise<AdmittedStartResult> {
+    if (this.account.credits < terms.minimumCredits) return { ok: false, reason: 'insufficient_credits' };
+    const monthlyLimit = terms.monthlyLimits[this.account.plan] ?? terms.unlistedPlans;
+    const started = await this.start(scope, chatId, input, seed, { monthlyLimit }, runId);
+    return started.ok || started.reason !== 'limit_reached'
+      ? started
+      : { ok: false, reason: 'limit_reached', plan: this.account.plan };
+  }
+
   async start(
     scope: Scope,
     chatId: string,
     input: RunInput,
     seed: number,
     allowance?: MessageAllowance,
+    runId: string = randomUUID(),
   ): Promise<StartRunResult> {
     const chat = this.chats.get(chatId);
     if (!chat || !(await this.get(scope, chatId))) return { ok: false, reason: 'not_found' };
@@ -155,7 +188,7 @@ export class MemoryChats implements RunStore, ChatStore {
       return { ok: false, reason: 'busy', status: chat.status, activeRunId: chat.active_run_id };
     if (allowance && !this.count(chat.account_id, allowance)) return { ok: false, reason: 'limit_reached' };
     const previous = chat.status;
-    const run = this.addRun(chat, 'queued', { input, seed });
+    const run = this.addRun(chat, 'queued', { id: runId, input, seed });
     Object.assign(chat, {
       status: 'running',
       active_run_id: run.id,
@@ -272,14 +305,38 @@ export class MemoryChats implements RunStore, ChatStore {
   }
 }
 
-/** An account's credits and plan: `credits` below 1 refuses the message, `monthlyLimit` is the plan's allowance. */
+/**
+ * The account's credits and plan (kept on the store's account, which `admitAndStart` reads): `credits`
+ * below 1 refuses the message, `monthlyLimit` is the plan's allowance (other plans have none).
+ */
 export class MemoryAdmission implements Admitting {
-  credits = 100;
-  plan = 'starter';
   monthlyLimit = 10;
 
+  constructor(private readonly account: { credits: number; plan: string }) {}
+
+  get credits(): number {
+    return this.account.credits;
+  }
+  set credits(credits: number) {
+    this.account.credits = credits;
+  }
+  get plan(): string {
+    return this.account.plan;
+  }
+  set plan(plan: string) {
+    this.account.plan = plan;
+  }
+
+  get terms(): AdmissionTerms {
+    return { minimumCredits: 1, monthlyLimits: { [this.plan]: this.monthlyLimit }, unlistedPlans: 0 };
+  }
+
+  limitOf(plan: string): number {
+    return plan === this.plan ? this.monthlyLimit : 0;
+  }
+
   async admit(): Promise<Admission> {
-    if (this.credits < 1) return { ok: false, reason: 'insufficient_credits' };
+    if (this.credits < this.terms.minimumCredits) return { ok: false, reason: 'insufficient_credits' };
     return { ok: true, plan: this.plan, allowance: { monthlyLimit: this.monthlyLimit } };
   }
 }
@@ -316,12 +373,18 @@ export class ScriptedSettling implements ChatSettling {
   waits = 0;
 
   async untilSettled(_scope: Scope, chatId: string): Promise<boolean> {
-    this.waits += 1;
-    this.whenWaited?.(chatId);
-    return true;
+    return this.settle(chatId);
   }
   async untilIdle(scope: Scope, chatId: string): Promise<boolean> {
     return this.untilSettled(scope, chatId);
+  }
+  watchRun(chatId: string): RunWatch {
+    return { settled: async () => this.settle(chatId), stop: () => undefined };
+  }
+  private settle(chatId: string): boolean {
+    this.waits += 1;
+    this.whenWaited?.(chatId);
+    return true;
   }
 }
 

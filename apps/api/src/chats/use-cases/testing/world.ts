@@ -17,7 +17,7 @@ export const WAIT_MS = 1_000;
 /** The chat use cases wired to in-memory ports, as use-cases.providers.ts wires them to Postgres. */
 export function useCaseWorld(options: { now?: () => number } = {}) {
   const store = new MemoryChats(options.now);
-  const admission = new MemoryAdmission();
+  const admission = new MemoryAdmission(store.account);
   const announcer = new RecordingAnnouncer();
   const dispatcher = new RecordingDispatcher();
   const settling = new ScriptedSettling();
@@ -28,7 +28,7 @@ export function useCaseWorld(options: { now?: () => number } = {}) {
       store.transcript.filter((m) => ids.includes(m.id)).reduce((sum, m) => sum + Number(m.credits ?? 0), 0),
     balance: async () => admission.credits,
   };
-  const outcomes = new RunOutcomes(store, store, settling, WAIT_MS);
+  const outcomes = new RunOutcomes(store, settling, WAIT_MS);
   const cancelRun = new CancelRun(store, store, announcer);
   const startRun = new StartRun(
     admission,
