@@ -40,13 +40,14 @@ function postgresHarness(): RunStoreHarness {
   const newChat = async (accountId: string) => {
     const owner = accountScope(accountId);
     const flow = await flows.create(owner, 'conformance', twoAgentFlow(['Hello']));
-    const { chat } = await chats.create(owner, {
+    const created = await chats.create(owner, {
       name: 'c',
       fromType: 'api',
       flowId: flow.id,
       flowVersion: flow.version,
     });
-    return chat.id;
+    if (!created) throw new Error('the flow was just created');
+    return created.chat.id;
   };
   const enqueue = async (accountId: string, chatId: string, message: string): Promise<RunRow> => {
     const result = await runs.enqueue(accountScope(accountId), chatId, { message }, 1);

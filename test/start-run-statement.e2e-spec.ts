@@ -44,13 +44,14 @@ async function accountWithChat(options: { plan?: string; credits?: number } = {}
   const account = await accounts.create(`${randomUUID()}@example.com`, { credits: 10, ...options });
   const owner = accountScope(account.id);
   const flow = await flows.create(owner, 'f', twoAgentFlow(['Hello']));
-  const { chat } = await chats.create(owner, {
+  const created = await chats.create(owner, {
     name: 'c',
     fromType: 'api',
     flowId: flow.id,
     flowVersion: flow.version,
   });
-  return { scope: owner, chatId: chat.id };
+  if (!created) throw new Error('the flow was just created');
+  return { scope: owner, chatId: created.chat.id };
 }
 
 const monthUsage = async (accountId: string) =>

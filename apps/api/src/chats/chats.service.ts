@@ -7,7 +7,6 @@ import {
   ClaimsRepository,
   decodeChatCursor,
   type ChatOrder,
-  FlowsRepository,
   ForksRepository,
   type ChatRow,
   type EventRow,
@@ -33,7 +32,6 @@ export class ChatsService {
     @Inject(RUN_DISPATCHER) private readonly dispatcher: RunDispatcher,
     private readonly chats: ChatsRepository,
     private readonly claims: ClaimsRepository,
-    private readonly flows: FlowsRepository,
     private readonly forks: ForksRepository,
     private readonly waiter: ChatWaiter,
     private readonly admission: MessageAdmission,
@@ -47,19 +45,18 @@ export class ChatsService {
     extra: { agentId?: string | null; externalId?: string | null } = {},
   ): Promise<ChatRow> {
     if (!isUuid(body.flowId)) throw notFound('Flow');
-    const flow = await this.flows.get(principal.scope, body.flowId, body.flowVersion);
-    if (!flow || (flow.archived_at && body.flowVersion === undefined)) throw notFound('Flow');
-    const { chat, events } = await this.chats.create(principal.scope, {
+    const created = await this.chats.create(principal.scope, {
       name: body.name,
       fromType: body.fromType,
-      flowId: flow.id,
-      flowVersion: flow.version,
+      flowId: body.flowId,
+      flowVersion: body.flowVersion,
       metadata: body.metadata,
       agentId: extra.agentId,
       externalId: extra.externalId,
     });
-    this.publish(principal.accountId, chat.id, events);
-    return chat;
+    if (!created) throw notFound('Flow');
+    this.publish(principal.accountId, created.chat.id, created.events);
+    return created.chat;
   }
 
   async list(

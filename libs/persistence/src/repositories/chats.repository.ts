@@ -4,12 +4,14 @@ import { messageFromJson, runFromJson } from '../json-rows';
 import type { ChatRow, EventRow, MessageRow, RunRow } from '../rows';
 import { scopeCondition } from '../scope-filter';
 import type { NewEvent } from './events.repository';
+import { flowVersionInScope } from './flows.repository';
 
 export interface NewChat {
   name: string;
   fromType: string;
   flowId: string;
-  flowVersion: number;
+  /** Omitted: the flow's current version. */
+  flowVersion?: number;
   agentId?: string | null;
   externalId?: string | null;
   metadata?: Record<string, unknown>;
@@ -31,34 +33,43 @@ export interface ChatPage {
 export class ChatsRepository {
   constructor(private readonly db: Database) {}
 
-  /** An agent-scoped caller's chats always belong to its agent. */
-  async create(scope: Scope, chat: NewChat): Promise<{ chat: ChatRow; events: EventRow[] }> {
+  /**
+   * A chat on a flow of the scope: `flowVersion`, or the flow's current version — which an archived
+   * flow no longer offers (a pinned version still starts chats). Null when there is no such flow (or
+   * version) for the scope. An agent-scoped caller's chats always belong to its agent.
+   */
+  async create(scope: Scope, chat: NewChat): Promise<{ chat: ChatRow; events: EventRow[] } | null> {
     if (scope.agentId && chat.agentId && chat.agentId !== scope.agentId)
       throw new Error('a chat of another agent cannot be created in this scope');
     const agentId = scope.agentId ?? chat.agentId ?? null;
     const ready: NewEvent = { type: 'chat.status', data: { status: 'ready', previous: null } };
-    // One statement (one round trip): the chat with its counter at 1, and its first event at seq 1.
+    const params: unknown[] = [
+      scope.accountId,
+      chat.name,
+      chat.fromType,
+      agentId,
+      chat.externalId ?? null,
+      JSON.stringify(chat.metadata ?? {}),
+      ready.type,
+      JSON.stringify(ready.data),
+      chat.flowVersion ?? null,
+    ];
+    const flow = flowVersionInScope(scope, params, chat.flowId, chat.flowVersion);
+    // One statement (one round trip): the flow version, the chat with its counter at 1, and its first
+    // event at seq 1. No flow, no row.
     const [row] = await this.db.query<ChatRow & { event_created_at: Date }>(
-      `WITH chat AS (
+      `WITH flow AS (
+         SELECT f.id, v.version ${flow} AND (f.archived_at IS NULL OR $9::int IS NOT NULL)
+       ), chat AS (
          INSERT INTO chats (account_id, name, from_type, flow_id, flow_version, agent_id, external_id, metadata, last_seq)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1) RETURNING *
+         SELECT $1, $2, $3, flow.id, flow.version, $4, $5, $6, 1 FROM flow RETURNING *
        ), event AS (
-         INSERT INTO events (chat_id, seq, type, data) SELECT id, 1, $9, $10::jsonb FROM chat RETURNING created_at
+         INSERT INTO events (chat_id, seq, type, data) SELECT id, 1, $7, $8::jsonb FROM chat RETURNING created_at
        )
        SELECT chat.*, event.created_at AS event_created_at FROM chat, event`,
-      [
-        scope.accountId,
-        chat.name,
-        chat.fromType,
-        chat.flowId,
-        chat.flowVersion,
-        agentId,
-        chat.externalId ?? null,
-        JSON.stringify(chat.metadata ?? {}),
-        ready.type,
-        JSON.stringify(ready.data),
-      ],
+      params,
     );
+    if (!row) return null;
     const { event_created_at: createdAt, ...created } = row;
     return { chat: created, events: [{ chat_id: created.id, seq: 1, ...ready, created_at: createdAt }] };
   }

@@ -8,6 +8,22 @@ const FLOW_WITH_SPEC = `
   FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = f.version`;
 
 /**
+ * `FROM … WHERE` of a flow version `scope` may use (`f` the flow, `v` the version): its current
+ * version, or `version`; an agent-scoped caller only its agent's flow. Appends its parameters to `params`.
+ */
+export function flowVersionInScope(scope: Scope, params: unknown[], id: string, version?: number): string {
+  params.push(id, scope.accountId, version ?? null);
+  const [flow, account, pinned] = [params.length - 2, params.length - 1, params.length];
+  let agentFlow = '';
+  if (scope.agentId) {
+    params.push(scope.agentId);
+    agentFlow = ` AND f.id = (SELECT flow_id FROM agents WHERE id = $${params.length} AND account_id = $${account})`;
+  }
+  return `FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = coalesce($${pinned}::int, f.version)
+       WHERE f.id = $${flow} AND f.account_id = $${account}${agentFlow}`;
+}
+
+/**
  * Versioned flows: an edit writes a new version; chats pin the version they were created with.
  * Managing flows needs the whole account (`AccountScope`); an agent-scoped caller can read only the
  * flow its agent publishes (to start chats with it).
@@ -53,17 +69,11 @@ export class FlowsRepository {
 
   /** The current version (or `version`) of an account's flow, archived ones included. */
   async get(scope: Scope, id: string, version?: number): Promise<FlowRow | null> {
-    const params: unknown[] = [id, scope.accountId, version ?? null];
-    let agentFlow = '';
-    if (scope.agentId) {
-      params.push(scope.agentId);
-      agentFlow = ` AND f.id = (SELECT flow_id FROM agents WHERE id = $4 AND account_id = $2)`;
-    }
+    const params: unknown[] = [];
     const rows = await this.db.query<FlowRow>(
       `SELECT f.id, f.account_id, coalesce(v.spec->>'name', f.name) AS name, v.version, f.archived_at,
          f.created_at, f.updated_at, v.spec
-       FROM flows f JOIN flow_versions v ON v.flow_id = f.id AND v.version = coalesce($3, f.version)
-       WHERE f.id = $1 AND f.account_id = $2${agentFlow}`,
+       ${flowVersionInScope(scope, params, id, version)}`,
       params,
     );
     return rows[0] ?? null;
