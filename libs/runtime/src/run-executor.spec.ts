@@ -223,6 +223,45 @@ describe('RunExecutor on the memory store', () => {
     });
   });
 
+  it('a message budget the last step uses up ends the run as the budget, that step kept', async () => {
+    const s = setup(ASSISTANTS);
+    const budget = { maxSeconds: 900, maxMessages: reference.transcript.length };
+    expect(await s.executor('a', scripted(), { budget }).execute(s.run.id)).toBe('ended');
+    expect(s.transcript()).toEqual(reference.transcript);
+    expect(s.store.run(s.run.id)).toMatchObject({
+      status: 'completed',
+      termination_reason: 'max_run_messages',
+    });
+  });
+
+  it('every event the run appends is published once, in seq order (the last step’s with the end’s)', async () => {
+    const s = setup(ASSISTANTS);
+    const published: number[] = [];
+    s.bus.subscribe((m) => {
+      if (m.kind === 'events') published.push(...m.events.map((e) => e.seq as number));
+    });
+    const before = s.store.events(s.chatId).length;
+    expect(await s.executor('a').execute(s.run.id)).toBe('ended');
+    const appended = s.store.events(s.chatId).slice(before);
+    expect(appended.slice(-2).map((e) => e.type)).toEqual(['run.completed', 'chat.status']);
+    expect(published).toEqual(appended.map((e) => e.seq));
+  });
+
+  it('under a per-account cap, a run’s end hands the slot on to the account’s queued runs, and looks only if it has some', async () => {
+    const s = setup(ASSISTANTS);
+    const looked = jest.spyOn(s.store, 'queuedOfAccount');
+    const handedOn: string[] = [];
+    const options = { maxRunsPerAccount: 1, onQueued: (run: { id: string }) => handedOn.push(run.id) };
+    expect(await s.executor('a', scripted(), options).execute(s.run.id)).toBe('ended');
+    expect(looked).not.toHaveBeenCalled();
+    expect(handedOn).toEqual([]);
+
+    const first = s.store.startRun(s.store.addChat(s.accountId, ASSISTANTS), { message: 'hi' }, SEED);
+    const second = s.store.startRun(s.store.addChat(s.accountId, ASSISTANTS), { message: 'hi' }, SEED);
+    expect(await s.executor('b', scripted(), options).execute(first.id)).toBe('ended');
+    expect(handedOn).toEqual([second.id]);
+  });
+
   it('a spent wall-clock budget ends the run as max_run_seconds', async () => {
     const s = setup(ASSISTANTS);
     const budget = { maxSeconds: 0, maxMessages: 500 };

@@ -21,6 +21,7 @@ import {
 import { type ModelInvoker } from '@conclave/llm';
 import {
   type EventRow,
+  type Finished,
   InsufficientCreditsError,
   LeaseLostError,
   type RunRow,
@@ -31,7 +32,7 @@ import { type SecretResolver, SecretRefusedError } from '@conclave/secrets';
 import { type HttpToolLimits, HttpToolRunner } from './http-tool-runner';
 import { runFailureOf } from './run-failure';
 import { type BudgetReason, budgetExceeded, msLeft, type RunBudget, type RunUsage } from './run-budget';
-import type { RunContext, RunStore } from './store/run-store';
+import type { RunContext, RunStore, StepCommit } from './store/run-store';
 
 export interface RunExecutorOptions {
   leaseMs: number;
@@ -279,13 +280,14 @@ export class RunExecutor {
           const over = this.overBudget(ctx, advance.messages.length);
           if (over) return this.endOverBudget(ctx, over, state);
           if (sources) withSourcesMeta(advance, step.request.agent, toSourceRefs(sources.hits));
-          state = await this.commit(
-            ctx,
-            transcript,
-            advance,
-            // A reply's usage lands on its message; selection and summary calls produce none.
-            { extraUsage: step.request.purpose === 'reply' ? undefined : reply.usage },
-          );
+          // A reply's usage lands on its message; selection and summary calls produce none.
+          const options = { extraUsage: step.request.purpose === 'reply' ? undefined : reply.usage };
+          const last = this.endAfter(ctx, flow, transcript, advance);
+          if (last) {
+            await this.commitAndEnd(ctx, transcript, advance, options, last);
+            return 'ended';
+          }
+          state = await this.commit(ctx, transcript, advance, options);
           break;
         }
         case 'call_tools': {
@@ -302,6 +304,11 @@ export class RunExecutor {
           if (over) return this.endOverBudget(ctx, over, state);
           // The calls the server executed are paid with the step that writes their results.
           const executedToolCalls = results.filter((r) => r.executed).map((r) => r.tool_call_id);
+          const last = this.endAfter(ctx, flow, transcript, advance);
+          if (last) {
+            await this.commitAndEnd(ctx, transcript, advance, { executedToolCalls }, last);
+            return 'ended';
+          }
           state = await this.commit(ctx, transcript, advance, { executedToolCalls });
           break;
         }
@@ -367,15 +374,50 @@ export class RunExecutor {
     ctx: StepContext,
     transcript: TranscriptMessage[],
     advance: Advance,
-    options: {
-      consumeAnswer?: boolean;
-      extraEventsFirst?: { type: string; data: Record<string, unknown> }[];
-      extraUsage?: TokenUsage;
-      /** Ids of the HTTP tool calls executed for this step, charged CREDITS_PER_TOOL_CALL each. */
-      executedToolCalls?: string[];
-    } = {},
+    options: CommitOptions = {},
   ): Promise<EngineState> {
-    const committed = await this.store.commitStep({
+    const committed = await this.store.commitStep(this.stepCommit(ctx, advance, options));
+    this.committed(ctx, transcript, advance, committed.events);
+    return advance.state;
+  }
+
+  /**
+   * The end the loop would reach right after committing `advance`, decided before committing it so
+   * both go to the store in one write: the engine ends there and none of the checks the loop makes
+   * first (aborted, draining, over budget) would stop it. Null: commit the step alone.
+   */
+  private endAfter(
+    ctx: StepContext,
+    flow: FlowSpec,
+    transcript: TranscriptMessage[],
+    advance: Advance,
+  ): RunEnd | null {
+    if (ctx.signal.aborted || this.draining) return null;
+    const usage = { ...ctx.usage, messages: ctx.usage.messages + advance.messages.length };
+    if (budgetExceeded(this.budget, usage, new Date())) return null;
+    const next = this.engine.next(flow, advance.state, [...transcript, ...advance.messages]);
+    return next.type === 'end' ? { status: 'completed', reason: next.reason, summary: next.summary } : null;
+  }
+
+  /** `commit` and then `end`, as one write (`RunStore.commitFinalStep`) and one publish. */
+  private async commitAndEnd(
+    ctx: StepContext,
+    transcript: TranscriptMessage[],
+    advance: Advance,
+    options: CommitOptions,
+    end: RunEnd,
+  ): Promise<void> {
+    const { finished, events } = await this.store.commitFinalStep({
+      ...this.stepCommit(ctx, advance, options),
+      end,
+      reportQueued: this.reportQueued,
+    });
+    this.committed(ctx, transcript, advance, [...events, ...(finished?.events ?? [])]);
+    if (finished) this.ended(ctx, end, finished, false);
+  }
+
+  private stepCommit(ctx: StepContext, advance: Advance, options: CommitOptions): StepCommit {
+    return {
       run: ctx.run,
       owner: this.owner,
       step: ctx.step,
@@ -394,13 +436,21 @@ export class RunExecutor {
               executedToolCalls: options.executedToolCalls,
             }
           : undefined,
-    });
+    };
+  }
+
+  /** After a step committed: the executor's count and transcript follow, its events go out. */
+  private committed(
+    ctx: StepContext,
+    transcript: TranscriptMessage[],
+    advance: Advance,
+    events: EventRow[],
+  ): void {
     ctx.step += 1;
     ctx.usage.messages += advance.messages.length;
     transcript.push(...advance.messages);
-    this.publish(ctx, committed.events);
+    this.publish(ctx, events);
     this.options.onStep?.(ctx.run.id);
-    return advance.state;
   }
 
   private async end(ctx: StepContext, end: RunEnd, state?: EngineState): Promise<void> {
@@ -410,14 +460,22 @@ export class RunExecutor {
       step: ctx.step,
       state,
       end,
-      // The hand-on after the run needs to know (see `execute`).
-      reportQueued: !!this.options.maxRunsPerAccount && !!this.options.onQueued,
+      reportQueued: this.reportQueued,
     });
-    if (!finished) return;
+    if (finished) this.ended(ctx, end, finished, true);
+  }
+
+  /** A run this executor held ended: report it, publish its events (unless already), hand on. */
+  private ended(ctx: StepContext, end: RunEnd, finished: Finished, publish: boolean): void {
     ctx.ended.accountQueued = finished.accountQueued;
     this.options.onRunEnd?.(runEndReport(ctx.run, end, ctx.accountId ?? ctx.run.account_id));
-    this.publish(ctx, finished.events);
+    if (publish) this.publish(ctx, finished.events);
     if (finished.promoted) this.options.onQueued?.(finished.promoted);
+  }
+
+  /** Whether a run's end should tell if its account has queued runs (the hand-on after it, see `execute`). */
+  private get reportQueued(): boolean {
+    return !!this.options.maxRunsPerAccount && !!this.options.onQueued;
   }
 
   private get budget(): RunBudget {
@@ -534,6 +592,14 @@ export class RunExecutor {
   private log(message: unknown): void {
     this.options.log?.(String(message));
   }
+}
+
+interface CommitOptions {
+  consumeAnswer?: boolean;
+  extraEventsFirst?: { type: string; data: Record<string, unknown> }[];
+  extraUsage?: TokenUsage;
+  /** Ids of the HTTP tool calls executed for this step, charged CREDITS_PER_TOOL_CALL each. */
+  executedToolCalls?: string[];
 }
 
 /** What the end of a run learnt in passing, for after the execution. */

@@ -11,6 +11,7 @@ import { RunAnswers1765700000001 } from './1765700000001-run-answers';
 import { CommitStepLifecycle1765800000000 } from './1765800000000-commit-step-lifecycle';
 import { RunFailureKind1765900000000 } from './1765900000000-run-failure-kind';
 import { RunClaimFinishFunctions1766000000000 } from './1766000000000-run-claim-finish-functions';
+import { CommitFinalStep1766000000001 } from './1766000000001-commit-final-step';
 import { StartRunFunction1766100000000 } from './1766100000000-start-run-function';
 
 /** Every migration in order; run on start-up. */
@@ -28,5 +29,6 @@ export const MIGRATIONS = [
   CommitStepLifecycle1765800000000,
   RunFailureKind1765900000000,
   RunClaimFinishFunctions1766000000000,
+  CommitFinalStep1766000000001,
   StartRunFunction1766100000000,
 ];

@@ -151,6 +151,92 @@ const HELD: { chat: ChatStatus; run: RunStatus } = { chat: 'running', run: 'runn
 /** `decide` puts the run's usage in `run.completed`; `conclave_finish_run` writes the database's in its place. */
 const USAGE_FROM_DATABASE: TokenUsage = { input_tokens: 0, output_tokens: 0, total_tokens: 0 };
 
+/** What `conclave_finish_run` answers. */
+interface HeldEndResult {
+  outcome: 'finished' | 'refused' | 'mismatch';
+  events?: EventRow[];
+  account_queued?: boolean | null;
+}
+
+/**
+ * `conclave_finish_run`'s parameters after run, owner, step and state: the holder's end decided for
+ * `HELD` (null when the rules refuse it there: the general path decides).
+ */
+function heldEndParams(args: FinishArgs): unknown[] | null {
+  const { end } = args;
+  const decision = decide(HELD.chat, HELD.run, {
+    type: 'finish',
+    run: { id: args.runId, usage: USAGE_FROM_DATABASE },
+    end,
+  });
+  if (!decision.ok) return null;
+  return [
+    HELD.chat,
+    HELD.run,
+    decision.chat,
+    decision.run,
+    [...RUN_LIFECYCLE.promote.runFrom],
+    end.reason,
+    end.status === 'completed' ? end.summary : null,
+    end.status === 'failed' ? end.error : null,
+    end.status === 'failed' ? end.kind : null,
+    JSON.stringify(decision.events),
+    args.reportQueued ?? false,
+    CAPPED,
+  ];
+}
+
+function finishedOf(result: HeldEndResult, reportQueued?: boolean): Finished | null | 'mismatch' {
+  if (result.outcome === 'mismatch') return 'mismatch';
+  if (result.outcome === 'refused') return null;
+  return {
+    events: result.events ?? [],
+    promoted: null,
+    ...(reportQueued ? { accountQueued: result.account_queued === true } : {}),
+  };
+}
+
+/** `conclave_commit_step`'s parameter count (`RunsRepository.sendStep`). */
+const STEP_PARAMS = 13;
+
+/** `$from, …` for `count` parameters. */
+function placeholders(from: number, count: number): string {
+  return Array.from({ length: count }, (_, i) => `$${from + i}`).join(', ');
+}
+
+interface StepResult {
+  held: boolean;
+  messages?: MessageRow[];
+  events?: EventRow[];
+}
+
+function committedOf(args: StepArgs, result: StepResult): Committed {
+  if (!result.held) throw new LeaseLostError(args.run.id);
+  return { messages: result.messages ?? [], events: result.events ?? [] };
+}
+
+/** One engine step to commit (`RunsRepository.commitStep`). */
+export interface StepArgs {
+  run: Pick<RunRow, 'id' | 'chat_id'>;
+  owner: string;
+  step: number;
+  state: Record<string, unknown>;
+  messages: TranscriptMessage[];
+  leaseMs: number;
+  consumeAnswer?: boolean;
+  /** Events that precede the messages' (e.g. `run.started`). */
+  leadingEvents?: NewEvent[];
+  /**
+   * Debit the step's agent messages, and the results of the HTTP tool calls the server executed
+   * (`executedToolCalls`), from this account, all or nothing (issue 7).
+   */
+  charge?: { accountId: string; rule: CreditRule; executedToolCalls?: string[] };
+  /** Usage of a model call that produced no message (speaker selection, reflection summary). */
+  extraUsage?: TokenUsage;
+  /** Fork points: the engine state right after each message, where it has one (`Advance.checkpoints`). */
+  checkpoints?: (Record<string, unknown> | null)[];
+}
+
 /** What the engine reads of a stored message (`RunsRepository.executionContext`). */
 export type TranscriptRow = Pick<
   MessageRow,
@@ -476,67 +562,86 @@ export class RunsRepository {
    * One engine step: the new messages, their events, the engine state and usage in one
    * transaction, guarded by the lease and the step number so a step is never committed twice.
    */
-  async commitStep(args: {
-    run: Pick<RunRow, 'id' | 'chat_id'>;
-    owner: string;
-    step: number;
-    state: Record<string, unknown>;
-    messages: TranscriptMessage[];
-    leaseMs: number;
-    consumeAnswer?: boolean;
-    /** Events that precede the messages' (e.g. `run.started`). */
-    leadingEvents?: NewEvent[];
-    /**
-     * Debit the step's agent messages, and the results of the HTTP tool calls the server executed
-     * (`executedToolCalls`), from this account, all or nothing (issue 7).
-     */
-    charge?: { accountId: string; rule: CreditRule; executedToolCalls?: string[] };
-    /** Usage of a model call that produced no message (speaker selection, reflection summary). */
-    extraUsage?: TokenUsage;
-    /** Fork points: the engine state right after each message, where it has one (`Advance.checkpoints`). */
-    checkpoints?: (Record<string, unknown> | null)[];
-  }): Promise<Committed> {
+  async commitStep(args: StepArgs): Promise<Committed> {
+    const result = await this.sendStep<StepResult>(
+      args,
+      `SELECT conclave_commit_step(${placeholders(1, STEP_PARAMS)}) AS result`,
+      [],
+    );
+    return committedOf(args, result);
+  }
+
+  /**
+   * A run's last step and the holder's end of the run (`end`, at the step after it, with the step's
+   * state) in one round trip (`conclave_commit_final_step`, migration 1766000000001), as `commitStep`
+   * then `finishRun` would. `finished` is the end's result (null: its guard refused it).
+   */
+  async commitFinalStep(
+    args: StepArgs & { end: RunEnd; reportQueued?: boolean },
+  ): Promise<Committed & { finished: Finished | null }> {
+    const end: FinishArgs = {
+      runId: args.run.id,
+      owner: args.owner,
+      step: args.step + 1,
+      state: args.state,
+      end: args.end,
+      reportQueued: args.reportQueued,
+    };
+    const held = heldEndParams(end);
+    if (!held) {
+      const committed = await this.commitStep(args);
+      return { ...committed, finished: await this.finishByRules(end) };
+    }
+    const result = await this.sendStep<{ step: StepResult; finish?: HeldEndResult }>(
+      args,
+      `SELECT conclave_commit_final_step(${placeholders(1, STEP_PARAMS + held.length)}) AS result`,
+      held,
+    );
+    const committed = committedOf(args, result.step);
+    const finished = finishedOf(result.finish!, args.reportQueued);
+    return { ...committed, finished: finished === 'mismatch' ? await this.finishByRules(end) : finished };
+  }
+
+  /**
+   * One round trip carrying a step's `conclave_commit_step` parameters (see migration 1765800000000
+   * for the statement order and guards), then `extra`. Each message goes as its API object
+   * (`messageEventBody`); SQL adds id, seq, created_at.
+   */
+  private async sendStep<T>(args: StepArgs, text: string, extra: unknown[]): Promise<T> {
     const usage = sumUsage(args.messages, args.extraUsage);
     const credits = args.charge
       ? stepCredits(args.messages, args.charge.rule, new Set(args.charge.executedToolCalls ?? []))
       : [];
     const total = credits.reduce((a, b) => a + b, 0);
-    let result: { held: boolean; messages?: MessageRow[]; events?: EventRow[] };
     try {
-      // One round trip: see the conclave_commit_step migration (1765800000000) for the statement order and
-      // guards. Each message goes as its API object (`messageEventBody`); SQL adds id, seq, created_at.
-      const [row] = await this.db.query<{ result: typeof result }>(
-        `SELECT conclave_commit_step($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS result`,
-        [
-          args.run.id,
-          args.owner,
-          args.step,
-          JSON.stringify(args.state),
-          args.leaseMs,
-          args.consumeAnswer ?? false,
-          usage.input_tokens,
-          usage.output_tokens,
-          args.run.chat_id,
-          JSON.stringify(
-            args.messages.map((m, i) => ({
-              message: messageEventBody({ ...stored(m), chat_id: args.run.chat_id, run_id: args.run.id }),
-              credits: credits[i] ?? 0,
-              ...(args.checkpoints?.[i] ? { checkpoint: args.checkpoints[i] } : {}),
-            })),
-          ),
-          JSON.stringify(args.leadingEvents ?? []),
-          args.charge?.accountId ?? null,
-          total,
-        ],
-      );
-      result = row.result;
+      const [row] = await this.db.query<{ result: T }>(text, [
+        args.run.id,
+        args.owner,
+        args.step,
+        JSON.stringify(args.state),
+        args.leaseMs,
+        args.consumeAnswer ?? false,
+        usage.input_tokens,
+        usage.output_tokens,
+        args.run.chat_id,
+        JSON.stringify(
+          args.messages.map((m, i) => ({
+            message: messageEventBody({ ...stored(m), chat_id: args.run.chat_id, run_id: args.run.id }),
+            credits: credits[i] ?? 0,
+            ...(args.checkpoints?.[i] ? { checkpoint: args.checkpoints[i] } : {}),
+          })),
+        ),
+        JSON.stringify(args.leadingEvents ?? []),
+        args.charge?.accountId ?? null,
+        total,
+        ...extra,
+      ]);
+      return row.result;
     } catch (err) {
       const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code;
       if (code === 'CN402') throw new InsufficientCreditsError(args.charge!.accountId);
       throw err;
     }
-    if (!result.held) throw new LeaseLostError(args.run.id);
-    return { messages: result.messages ?? [], events: result.events ?? [] };
   }
 
   /** running → wait_for_human_input: the job ends, nothing is held while the human thinks. */
@@ -607,6 +712,11 @@ export class RunsRepository {
       const held = await this.finishHeld(args.owner, args);
       if (held !== 'mismatch') return held;
     }
+    return this.finishByRules(args);
+  }
+
+  /** `finishRun` by the general path: the statuses read under the chat lock, then `decide`. */
+  private finishByRules(args: FinishArgs): Promise<Finished | null> {
     const params: unknown[] = [];
     let guard = '';
     if (args.owner !== undefined) {
@@ -622,48 +732,13 @@ export class RunsRepository {
    * the chat lock and the chat has no pending run to promote; `mismatch` otherwise (nothing written).
    */
   private async finishHeld(owner: string, args: FinishArgs): Promise<Finished | null | 'mismatch'> {
-    const { end } = args;
-    const decision = decide(HELD.chat, HELD.run, {
-      type: 'finish',
-      run: { id: args.runId, usage: USAGE_FROM_DATABASE },
-      end,
-    });
-    if (!decision.ok) return 'mismatch';
-    const [row] = await this.db.query<{
-      result: {
-        outcome: 'finished' | 'refused' | 'mismatch';
-        events?: EventRow[];
-        account_queued?: boolean | null;
-      };
-    }>(
-      `SELECT conclave_finish_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) AS result`,
-      [
-        args.runId,
-        owner,
-        args.step,
-        args.state ? JSON.stringify(args.state) : null,
-        HELD.chat,
-        HELD.run,
-        decision.chat,
-        decision.run,
-        [...RUN_LIFECYCLE.promote.runFrom],
-        end.reason,
-        end.status === 'completed' ? end.summary : null,
-        end.status === 'failed' ? end.error : null,
-        end.status === 'failed' ? end.kind : null,
-        JSON.stringify(decision.events),
-        args.reportQueued ?? false,
-        CAPPED,
-      ],
+    const held = heldEndParams(args);
+    if (!held) return 'mismatch';
+    const [row] = await this.db.query<{ result: HeldEndResult }>(
+      `SELECT conclave_finish_run($1, $2, $3, $4, ${placeholders(5, held.length)}) AS result`,
+      [args.runId, owner, args.step, args.state ? JSON.stringify(args.state) : null, ...held],
     );
-    const { outcome, events, account_queued } = row.result;
-    if (outcome === 'mismatch') return 'mismatch';
-    if (outcome === 'refused') return null;
-    return {
-      events: events ?? [],
-      promoted: null,
-      ...(args.reportQueued ? { accountQueued: account_queued === true } : {}),
-    };
+    return finishedOf(row.result, args.reportQueued);
   }
 
   /**

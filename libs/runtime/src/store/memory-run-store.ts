@@ -15,7 +15,7 @@ import {
   type RunRow,
 } from '@conclave/persistence';
 import { toTranscriptMessage } from './transcript';
-import type { InputWait, RunContext, RunStore, StepCommit } from './run-store';
+import type { FinalStepCommit, InputWait, RunContext, RunStore, StepCommit } from './run-store';
 
 /** The part of a chat the run lifecycle reads and writes. */
 export interface MemoryChat {
@@ -122,6 +122,10 @@ export class MemoryRunStore implements RunStore {
   }
 
   async commitStep(args: StepCommit): Promise<Committed> {
+    return this.commitStepNow(args);
+  }
+
+  private commitStepNow(args: StepCommit): Committed {
     const run = this.heldAt(args.run.id, args.owner, args.step);
     const chat = this.chats.get(args.run.chat_id)!;
     const credits = args.charge
@@ -175,6 +179,21 @@ export class MemoryRunStore implements RunStore {
     return { messages, events };
   }
 
+  async commitFinalStep(args: FinalStepCommit): Promise<Committed & { finished: Finished | null }> {
+    const { end, reportQueued, ...step } = args;
+    // Both before the promise settles: nothing else runs in between (one write, as in Postgres).
+    const committed = this.commitStepNow(step);
+    const finished = this.finishNow({
+      runId: args.run.id,
+      owner: args.owner,
+      step: args.step + 1,
+      state: args.state,
+      end,
+      reportQueued,
+    });
+    return { ...committed, finished };
+  }
+
   async waitForInput(args: InputWait): Promise<EventRow[]> {
     const run = this.heldAt(args.run.id, args.owner, args.step);
     const chat = this.chats.get(args.run.chat_id)!;
@@ -198,6 +217,10 @@ export class MemoryRunStore implements RunStore {
   }
 
   async finish(args: FinishArgs): Promise<Finished | null> {
+    return this.finishNow(args);
+  }
+
+  private finishNow(args: FinishArgs): Finished | null {
     const run = this.findRun(args.runId);
     if (!run) return null;
     const allowed =

@@ -6,7 +6,7 @@ import type {
   RunRow,
   RunsRepository,
 } from '@conclave/persistence';
-import type { InputWait, RunContext, RunStore, StepCommit } from './run-store';
+import type { FinalStepCommit, InputWait, RunContext, RunStore, StepCommit } from './run-store';
 import { toTranscriptMessage } from './transcript';
 
 /**
@@ -51,6 +51,10 @@ export class PostgresRunStore implements RunStore {
 
   commitStep(args: StepCommit): Promise<Committed> {
     return this.runs.commitStep(args);
+  }
+
+  commitFinalStep(args: FinalStepCommit): Promise<Committed & { finished: Finished | null }> {
+    return this.runs.commitFinalStep(args);
   }
 
   waitForInput(args: InputWait): Promise<EventRow[]> {

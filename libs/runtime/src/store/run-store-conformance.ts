@@ -359,6 +359,86 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
         expect(await h.chat(run.chat_id)).toMatchObject({ status: 'completed', active_run_id: null });
       });
 
+      it('a final step commits the step and ends the run in one write', async () => {
+        const run = await h.queuedRun({ credits: 5 });
+        const other = await h.anotherRun(run);
+        await h.store.claim(run.id, 'a', LEASE);
+        const before = (await h.events(run.chat_id)).length;
+        const usage = { input_tokens: 3, output_tokens: 2, total_tokens: 5 };
+        const result = await h.store.commitFinalStep({
+          run,
+          owner: 'a',
+          step: 0,
+          state: { v: 1, done: true },
+          messages: [said('user', 'Hi', 'user'), { ...said('assistant', 'Bye'), usage }],
+          leaseMs: LEASE,
+          charge: { accountId: run.account_id, rule: PER_MESSAGE },
+          end: { status: 'completed', reason: 'max_turns', summary: 'sum' },
+          reportQueued: true,
+        });
+        expect(result.messages.map((m) => m.seq)).toEqual([1, 2]);
+        expect([...result.events, ...(result.finished?.events ?? [])].map((e) => [e.seq, e.type])).toEqual([
+          [before + 1, 'message.created'],
+          [before + 2, 'message.created'],
+          [before + 3, 'run.completed'],
+          [before + 4, 'chat.status'],
+        ]);
+        expect(result.finished?.events[0].data).toMatchObject({ usage, summary: 'sum' });
+        expect(result.finished?.accountQueued).toBe(true);
+        expect(await h.run(run.id)).toMatchObject({
+          status: 'completed',
+          step: 2,
+          state: { v: 1, done: true },
+          termination_reason: 'max_turns',
+          lease_owner: null,
+        });
+        expect(await h.chat(run.chat_id)).toMatchObject({ status: 'completed', active_run_id: null });
+        expect(await h.balance(run.account_id)).toBe(4);
+        expect((await h.run(other.id)).status).toBe('queued');
+      });
+
+      it('a final step the account cannot pay for writes nothing, neither the step nor the end', async () => {
+        const run = await h.queuedRun({ credits: 0 });
+        await h.store.claim(run.id, 'a', LEASE);
+        const eventsBefore = await h.events(run.chat_id);
+        await expect(
+          h.store.commitFinalStep({
+            run,
+            owner: 'a',
+            step: 0,
+            state: { v: 1 },
+            messages: [said('assistant', 'one')],
+            leaseMs: LEASE,
+            charge: { accountId: run.account_id, rule: PER_MESSAGE },
+            end: { status: 'completed', reason: 'max_turns', summary: null },
+          }),
+        ).rejects.toBeInstanceOf(InsufficientCreditsError);
+        expect(await h.events(run.chat_id)).toEqual(eventsBefore);
+        expect(await h.run(run.id)).toMatchObject({ status: 'running', step: 0, lease_owner: 'a' });
+      });
+
+      it('a final step by a non-holder writes nothing; one with a pending run behind it promotes it', async () => {
+        const run = await h.queuedRun();
+        await h.store.claim(run.id, 'a', LEASE);
+        const final = (owner: string) =>
+          h.store.commitFinalStep({
+            run,
+            owner,
+            step: 0,
+            state: { v: 1 },
+            messages: [said('user', 'Hi', 'user')],
+            leaseMs: LEASE,
+            end: { status: 'completed', reason: 'max_turns', summary: null },
+          });
+        await expect(final('b')).rejects.toBeInstanceOf(LeaseLostError);
+        expect(await h.messages(run.chat_id)).toEqual([]);
+        const next = await h.anotherRun(run, { sameChat: true });
+        const result = await final('a');
+        expect(result.finished?.promoted).toMatchObject({ id: next.id, status: 'queued' });
+        expect(await h.run(run.id)).toMatchObject({ status: 'completed', step: 2 });
+        expect(await h.chat(run.chat_id)).toMatchObject({ status: 'running', active_run_id: next.id });
+      });
+
       it('release hands the run back: queued, no lease, and another owner claims it without a takeover', async () => {
         const run = await h.queuedRun();
         await h.store.claim(run.id, 'a', LEASE);

@@ -43,6 +43,12 @@ export interface RunStore {
    * events after `leadingEvents`, state, usage, the credit debit and fork points.
    */
   commitStep(args: StepCommit): Promise<Committed>;
+  /**
+   * A run's last step and the holder's end of it, as `commitStep` then `finish` (owner, the step after
+   * it, the step's state) would do them, in one write. Throws as `commitStep`; `finished` is what
+   * `finish` returns (null: its guard refused it).
+   */
+  commitFinalStep(args: FinalStepCommit): Promise<Committed & { finished: Finished | null }>;
   /** running → waiting: the lease is given up while the person thinks; the chat shows the request. */
   waitForInput(args: InputWait): Promise<EventRow[]>;
   /**
@@ -57,6 +63,7 @@ export interface RunStore {
 }
 
 export type StepCommit = Parameters<RunsRepository['commitStep']>[0];
+export type FinalStepCommit = Parameters<RunsRepository['commitFinalStep']>[0];
 export type InputWait = Parameters<RunsRepository['waitForInput']>[0];
 
 /** A claimed run's surroundings, read once per execution. */
