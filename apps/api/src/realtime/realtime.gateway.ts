@@ -18,6 +18,7 @@ import type { Server, Socket } from 'socket.io';
 import { ChatFeeds, type OpenFeed } from './chat-feeds';
 import { EventRouter } from './event-router';
 import { LiveConnections } from './live-connections';
+import { SocketOutbox } from './socket-outbox';
 
 /** Packets queued for one socket beyond which it is dropped (it reconnects and replays from its seq). */
 const MAX_QUEUED_PACKETS = 10_000;
@@ -43,6 +44,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly log = new Logger(RealtimeGateway.name);
   private readonly connections = new Map<string, Connection>();
   private readonly trustedProxies: ((address: string, hop: number) => boolean) | null;
+  private server?: Server;
+  /** Every `event` goes through it: one encoding per envelope, one write per socket per tick. */
+  private readonly outbox = new SocketOutbox<EventEnvelope | AccountEventEnvelope>(
+    () => this.server,
+    'event',
+  );
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -57,6 +64,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** Authentication at the handshake: a bad or missing key never gets a connection (connect_error). */
   afterInit(server: Server): void {
+    this.server = server;
     server.use((socket, next) => {
       this.authenticate(socket).then(
         (error) => next(error ?? undefined),
@@ -108,11 +116,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         this.log.warn(`replay of chat ${chatId} failed: ${(err as Error)?.message ?? err}`);
         if (connection.feeds.get(chatId) === open) connection.feeds.delete(chatId);
         open.stop();
+        this.outbox.flush();
         socket.emit('error', { chat_id: chatId, message: 'Event replay failed; subscribe again' });
       },
     });
     connection.feeds.set(chatId, open);
     await open.started;
+    this.outbox.flush(); // the replayed events go out before the ack
     if (open.feed.isClosed) return { ok: false, chat_id: chatId, error: 'Subscription ended' };
     return { ok: true, chat_id: chatId, last_seq: open.feed.lastSeq };
   }
@@ -193,16 +203,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** Never awaits: socket.io queues per socket, so a slow client only delays itself (until dropped). */
   private send(socket: Socket, envelope: EventEnvelope | AccountEventEnvelope): void {
-    const queued = (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+    const queued =
+      ((socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0) +
+      this.outbox.queued(socket);
     if (queued > MAX_QUEUED_PACKETS) {
+      if (!socket.connected) return;
       this.log.warn(`socket ${socket.id} is not reading its events: disconnected`);
       socket.disconnect(true);
       return;
     }
-    socket.emit('event', envelope);
+    this.outbox.push(socket, envelope);
   }
 
   private refuse(socket: Socket, chatId: string | null, message: string): SubscribeAck {
+    this.outbox.flush();
     socket.emit('error', { chat_id: chatId, message });
     return { ok: false, chat_id: chatId, error: message };
   }
