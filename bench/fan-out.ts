@@ -26,7 +26,10 @@ class Arrivals {
 
   record(key: number, reference: number, receivedAt: number): void {
     this.reference.set(key, reference);
-    this.at.set(key, [...(this.at.get(key) ?? []), receivedAt]);
+    const times = this.at.get(key);
+    // In place: copying the list per arrival was O(n²) per event in the process that times the clients.
+    if (times) times.push(receivedAt);
+    else this.at.set(key, [receivedAt]);
   }
 
   /** Resolves once every client has event `key`. */

@@ -23,6 +23,7 @@ import { ZodPipe } from '../common/zod-body.pipe';
 import { EventsQuery } from './dto/events-query';
 import { ChatFeeds } from './chat-feeds';
 import { LiveConnections } from './live-connections';
+import { sseFrame } from './sse-frame';
 
 /** Bytes queued for one SSE client beyond which it is dropped (it reconnects with Last-Event-ID). */
 const MAX_QUEUED_BYTES = 8 * 1024 * 1024;
@@ -88,6 +89,11 @@ export class ChatEventsController {
     const write = (chunk: string) => {
       if (ended) return;
       if (res.writableLength > MAX_QUEUED_BYTES) return end();
+      // The frames of one tick (a bus message's events, a replay page) leave in one TCP write.
+      if (!res.writableCorked) {
+        res.cork();
+        process.nextTick(() => res.uncork());
+      }
       res.write(chunk);
     };
     // Callbacks below run after the feed's first await, when every const here is initialised.
@@ -95,11 +101,10 @@ export class ChatEventsController {
       chatId,
       afterSeq,
       send: (envelope: EventEnvelope) => {
-        if (envelope.seq === null) return write(`data: ${JSON.stringify(envelope)}\n\n`);
-        if (TERMINAL_EVENT_TYPES.includes(envelope.type)) sawTerminal = true;
+        if (envelope.seq !== null && TERMINAL_EVENT_TYPES.includes(envelope.type)) sawTerminal = true;
         if (envelope.type === 'chat.status' && typeof envelope.data.status === 'string')
           status = envelope.data.status;
-        write(`id: ${envelope.seq}\ndata: ${JSON.stringify(envelope)}\n\n`);
+        write(sseFrame(envelope));
       },
       onFlushed: () => {
         if (query.until === 'terminal' && sawTerminal && !ACTIVE.has(status)) end();
