@@ -71,7 +71,8 @@ export async function startConclave(opts: ConclaveOptions): Promise<Conclave> {
     await scratch.drop().catch(() => undefined);
   };
   try {
-    const api = await startNodeApp('api', API_MAIN, env, /listening on/, opts.apiNodeArgs);
+    // "API listening on", not node's "Debugger listening on" when the API runs with --inspect.
+    const api = await startNodeApp('api', API_MAIN, env, /API listening on/, opts.apiNodeArgs);
     processes.push(api);
     const workers: ServerProcess[] = [];
     for (let i = 0; i < (opts.mode === 'queue' ? (opts.workers ?? 1) : 0); i++) {
