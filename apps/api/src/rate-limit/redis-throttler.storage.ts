@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 
 /**
  * Fixed-window counters in Redis, shared by every API instance (queue mode). One Lua call per
- * request: increment the window's counter, set its expiry on the first hit, and keep a block key
+ * request (EVALSHA): increment the window's counter, set its expiry on the first hit, and keep a block key
  * while the caller is over the limit. No maintained Redis storage package supports throttler 6 on
  * Node 20 without pulling another client, so this stays a few lines over ioredis.
  */
@@ -18,7 +18,11 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'conclave:throttle',
-  ) {}
+  ) {
+    // A defined command is sent as EVALSHA (the script's hash, not its text, on every request;
+    // ioredis falls back to EVAL once when the server does not have the script, e.g. after a restart).
+    redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: SCRIPT });
+  }
 
   async increment(
     key: string,
@@ -44,15 +48,13 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     throttlerName: string,
   ): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}:${throttlerName}:${key}`;
-    const [hits, ttlLeft, blockLeft] = (await this.redis.eval(
-      SCRIPT,
-      2,
+    const [hits, ttlLeft, blockLeft] = await (this.redis as Redis & ThrottleCommand)[COMMAND](
       `${base}:hits`,
       `${base}:block`,
       String(ttl),
       String(limit),
       String(blockDuration),
-    )) as [number, number, number];
+    );
     return {
       totalHits: hits,
       timeToExpire: Math.max(0, Math.ceil(ttlLeft / 1000)),
@@ -61,6 +63,10 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     };
   }
 }
+
+const COMMAND = 'conclaveThrottle';
+/** The script as ioredis' `defineCommand` adds it to the client. */
+type ThrottleCommand = Record<typeof COMMAND, (...args: string[]) => Promise<[number, number, number]>>;
 
 // KEYS: hits, block. ARGV: ttl ms, limit, block ms. Returns hits, ms left in the window, ms of block left.
 const SCRIPT = `
