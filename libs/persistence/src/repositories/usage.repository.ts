@@ -71,14 +71,4 @@ export class UsageRepository {
     );
     return row ? Number(row.credit_balance) : null;
   }
-
-  /** Sum of the credits of the given messages (what one API request cost). */
-  async creditsOf(messageIds: string[]): Promise<number> {
-    if (messageIds.length === 0) return 0;
-    const [row] = await this.sql.query<{ total: string | null }>(
-      `SELECT sum(credits) AS total FROM messages WHERE id = ANY($1::uuid[])`,
-      [messageIds],
-    );
-    return Number(row?.total ?? 0);
-  }
 }

@@ -110,10 +110,9 @@ export class Converse {
     }
     if (run?.termination_reason === 'insufficient_credits' && texts.length === 0)
       return { ok: false, reason: 'insufficient_credits' };
-    const [credits, balance] = await Promise.all([
-      this.usage.creditsOf(messages.map((m) => m.id)),
-      this.usage.balance(caller.accountId),
-    ]);
+    // Each message row carries what it was debited (written with it, never changed): no second read.
+    const credits = messages.reduce((sum, m) => sum + Number(m.credits ?? 0), 0);
+    const balance = await this.usage.balance(caller.accountId);
     return {
       ok: true,
       chat,

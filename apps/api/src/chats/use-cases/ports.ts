@@ -26,7 +26,7 @@ export type RunStore = Pick<
   'start' | 'admitAndStart' | 'enqueue' | 'answer' | 'requestCancel' | 'finish' | 'getInScope'
 >;
 export type ChatStore = Pick<ChatsRepository, 'get' | 'messages' | 'runOutcome'>;
-export type UsageReader = Pick<UsageRepository, 'creditsOf' | 'balance'>;
+export type UsageReader = Pick<UsageRepository, 'balance'>;
 export type Dispatcher = Pick<RunDispatcher, 'dispatch'>;
 
 /** Waits for a chat to reach a status (ChatWaiter): false when the time ran out first. */

@@ -23,11 +23,7 @@ export function useCaseWorld(options: { now?: () => number } = {}) {
   const settling = new ScriptedSettling();
   const agents = new Map<string, Pick<AgentRow, 'id' | 'enabled'>>();
   const flows = { get: async () => ({ spec: null }) as unknown as FlowRow };
-  const usage = {
-    creditsOf: async (ids: string[]) =>
-      store.transcript.filter((m) => ids.includes(m.id)).reduce((sum, m) => sum + Number(m.credits ?? 0), 0),
-    balance: async () => admission.credits,
-  };
+  const usage = { balance: async () => admission.credits };
   const outcomes = new RunOutcomes(store, settling, WAIT_MS);
   const cancelRun = new CancelRun(store, store, announcer);
   const startRun = new StartRun(
