@@ -65,10 +65,9 @@ const monthUsage = async (accountId: string) =>
 describe('admitAndStart', () => {
   it('starts the run and returns the chat, run and events as reading them gives them', async () => {
     const { scope, chatId } = await accountWithChat();
-    const runId = randomUUID();
-    const started = await runs.admitAndStart(scope, chatId, { message: 'Hi' }, 7, runId, TERMS);
+    const started = await runs.admitAndStart(scope, chatId, { message: 'Hi' }, 7, TERMS);
     if (!started.ok) throw new Error(started.reason);
-    expect(started.run.id).toBe(runId);
+    const runId = started.run.id;
     expect(started.chat).toEqual(await chats.get(scope, chatId));
     expect(started.run).toEqual(await runs.get(runId));
     expect(started.events).toEqual(await new EventsRepository(db).after(chatId, 1));
@@ -80,26 +79,15 @@ describe('admitAndStart', () => {
 
   it('refuses without writing: no credits, another run active, the allowance used up, another account', async () => {
     const poor = await accountWithChat({ credits: 0 });
-    expect(
-      await runs.admitAndStart(poor.scope, poor.chatId, { message: 'Hi' }, 1, randomUUID(), TERMS),
-    ).toEqual({
+    expect(await runs.admitAndStart(poor.scope, poor.chatId, { message: 'Hi' }, 1, TERMS)).toEqual({
       ok: false,
       reason: 'insufficient_credits',
     });
 
     const busy = await accountWithChat();
-    const first = await runs.admitAndStart(
-      busy.scope,
-      busy.chatId,
-      { message: 'Hi' },
-      1,
-      randomUUID(),
-      TERMS,
-    );
+    const first = await runs.admitAndStart(busy.scope, busy.chatId, { message: 'Hi' }, 1, TERMS);
     if (!first.ok) throw new Error(first.reason);
-    expect(
-      await runs.admitAndStart(busy.scope, busy.chatId, { message: 'Hi' }, 1, randomUUID(), TERMS),
-    ).toEqual({
+    expect(await runs.admitAndStart(busy.scope, busy.chatId, { message: 'Hi' }, 1, TERMS)).toEqual({
       ok: false,
       reason: 'busy',
       status: 'running',
@@ -108,30 +96,19 @@ describe('admitAndStart', () => {
     expect(await monthUsage(busy.scope.accountId)).toBe(1);
 
     const none = await accountWithChat({ plan: 'pro' });
-    expect(
-      await runs.admitAndStart(none.scope, none.chatId, { message: 'Hi' }, 1, randomUUID(), TERMS),
-    ).toEqual({
+    expect(await runs.admitAndStart(none.scope, none.chatId, { message: 'Hi' }, 1, TERMS)).toEqual({
       ok: false,
       reason: 'limit_reached',
       plan: 'pro',
     });
     const unlisted = await accountWithChat({ plan: 'enterprise' });
-    const once = await runs.admitAndStart(
-      unlisted.scope,
-      unlisted.chatId,
-      { message: 'Hi' },
-      1,
-      randomUUID(),
-      TERMS,
-    );
+    const once = await runs.admitAndStart(unlisted.scope, unlisted.chatId, { message: 'Hi' }, 1, TERMS);
     expect(once.ok).toBe(true);
     await db.query(`UPDATE chats SET status = 'completed', active_run_id = NULL WHERE id = $1`, [
       unlisted.chatId,
     ]);
     await db.query(`UPDATE runs SET status = 'completed' WHERE chat_id = $1`, [unlisted.chatId]);
-    expect(
-      await runs.admitAndStart(unlisted.scope, unlisted.chatId, { message: 'Hi' }, 1, randomUUID(), TERMS),
-    ).toEqual({
+    expect(await runs.admitAndStart(unlisted.scope, unlisted.chatId, { message: 'Hi' }, 1, TERMS)).toEqual({
       ok: false,
       reason: 'limit_reached',
       plan: 'enterprise',
@@ -139,7 +116,7 @@ describe('admitAndStart', () => {
     expect((await chats.get(unlisted.scope, unlisted.chatId))?.status).toBe('completed');
 
     expect(
-      await runs.admitAndStart(poor.scope, busy.chatId, { message: 'Hi' }, 1, randomUUID(), {
+      await runs.admitAndStart(poor.scope, busy.chatId, { message: 'Hi' }, 1, {
         ...TERMS,
         minimumCredits: 0,
       }),
@@ -150,12 +127,81 @@ describe('admitAndStart', () => {
   });
 });
 
+describe('admitAndAnswer', () => {
+  async function waitingChat() {
+    const { scope, chatId } = await accountWithChat();
+    const started = await runs.admitAndStart(scope, chatId, { message: 'Hi' }, 7, TERMS);
+    if (!started.ok) throw new Error(started.reason);
+    await db.query(`UPDATE runs SET status = 'waiting' WHERE id = $1`, [started.run.id]);
+    await db.query(
+      `UPDATE chats SET status = 'wait_for_human_input', input_request = '{"kind": "text", "prompt": "Name?"}' WHERE id = $1`,
+      [chatId],
+    );
+    return { scope, chatId, runId: started.run.id };
+  }
+
+  it('resumes the waiting run and returns the chat, run and events as reading them gives them', async () => {
+    const { scope, chatId, runId } = await waitingChat();
+    const answered = await runs.admitAndAnswer(
+      scope,
+      chatId,
+      { kind: 'text', message: 'Ada' },
+      undefined,
+      TERMS,
+    );
+    if (!answered.ok) throw new Error(answered.reason);
+    expect(answered.chat).toEqual(await chats.get(scope, chatId));
+    expect(answered.run).toEqual(await runs.get(runId));
+    expect(answered.run).toMatchObject({
+      status: 'queued',
+      pending_answer: { kind: 'text', message: 'Ada' },
+    });
+    expect(answered.events).toEqual(await new EventsRepository(db).after(chatId, 2));
+    expect(answered.events.map((e) => [e.type, e.data])).toEqual([
+      ['chat.status', { status: 'running', previous: 'wait_for_human_input', run_id: runId }],
+    ]);
+    expect(await monthUsage(scope.accountId)).toBe(2);
+  });
+
+  it("refuses without writing: the wrong kind, another operator's live claim, not waiting", async () => {
+    const { scope, chatId } = await waitingChat();
+    expect(
+      await runs.admitAndAnswer(scope, chatId, { kind: 'tool_outputs', outputs: [] }, undefined, TERMS),
+    ).toEqual({ ok: false, reason: 'wrong_kind', expected: 'text' });
+    const key = await accounts.createKey(scope, { name: 'Grace', prefix: 'p', hash: randomUUID() });
+    await db.query(
+      `UPDATE chats SET claim_key_id = $2, claim_name = 'Grace', claimed_at = now(),
+         claim_expires_at = now() + interval '1 minute' WHERE id = $1`,
+      [chatId, key.id],
+    );
+    const other = { keyId: randomUUID(), claimIdleMs: 60_000 };
+    const refused = await runs.admitAndAnswer(scope, chatId, { kind: 'text', message: 'Ada' }, other, TERMS);
+    expect(refused).toMatchObject({
+      ok: false,
+      reason: 'claimed',
+      holder: { key_id: key.id, operator: 'Grace' },
+    });
+    expect(await monthUsage(scope.accountId)).toBe(1);
+    const holder = { keyId: key.id, claimIdleMs: 60_000 };
+    expect(
+      (await runs.admitAndAnswer(scope, chatId, { kind: 'text', message: 'Ada' }, holder, TERMS)).ok,
+    ).toBe(true);
+    expect(await runs.admitAndAnswer(scope, chatId, { kind: 'text', message: 'Ada' }, holder, TERMS)).toEqual(
+      {
+        ok: false,
+        reason: 'not_waiting',
+        status: 'running',
+      },
+    );
+  });
+});
+
 describe('runOutcome', () => {
   it('reads the chat, the run and the messages after a seq as the separate reads do', async () => {
     const { scope, chatId } = await accountWithChat();
-    const runId = randomUUID();
-    const started = await runs.admitAndStart(scope, chatId, { message: 'Hi' }, 7, runId, TERMS);
+    const started = await runs.admitAndStart(scope, chatId, { message: 'Hi' }, 7, TERMS);
     if (!started.ok) throw new Error(started.reason);
+    const runId = started.run.id;
     // Every timestamp column set, so each is compared.
     await db.query(
       `UPDATE chats SET claimed_at = now(), claim_expires_at = now(), waiting_since = now(), input_due_at = now(),

@@ -1,4 +1,11 @@
-import { messageCredits, minimumCredits, stepCredits, type CreditRule } from './credits';
+import {
+  messageCredits,
+  minimumCredits,
+  planMessageLimit,
+  stepCredits,
+  unlistedPlanLimit,
+  type CreditRule,
+} from './credits';
 import type { TranscriptMessage } from './message';
 
 const perMessage: CreditRule = { rule: 'per_message', perUnit: 2, perToolCall: 3 };
@@ -62,5 +69,16 @@ describe('minimumCredits', () => {
     expect(minimumCredits(perMessage)).toBe(2);
     expect(minimumCredits(perTokens)).toBe(1);
     expect(minimumCredits({ ...perMessage, perUnit: 0 })).toBe(0);
+  });
+});
+
+describe('plan message limits', () => {
+  const limits = { free: 100, pro: 50_000 };
+
+  it('a listed plan has its own limit; any other plan has the limit of a plan not listed: free’s', () => {
+    expect(planMessageLimit(limits, 'pro')).toBe(50_000);
+    expect(planMessageLimit(limits, 'enterprise')).toBe(unlistedPlanLimit(limits));
+    expect(unlistedPlanLimit(limits)).toBe(100);
+    expect(unlistedPlanLimit({ pro: 5 })).toBe(0);
   });
 });

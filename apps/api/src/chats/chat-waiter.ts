@@ -3,7 +3,7 @@ import type { ChatStatus, Scope } from '@conclave/domain';
 import { ChatsRepository } from '@conclave/persistence';
 import type { EventBus } from '@conclave/realtime';
 import { EVENT_BUS } from '../core.module';
-import type { RunWatch } from './use-cases/ports';
+import type { ChatWatch } from './use-cases/ports';
 
 /** The run paused for input or ended (`?wait=true` returns). */
 const settled = (status: ChatStatus) => status !== 'running';
@@ -30,34 +30,36 @@ export class ChatWaiter {
   }
 
   /**
-   * `?wait=true` on a run this request starts: listening from before the start, the run's own
-   * `chat.status` events say when it settled (the statuses `untilSettled` waits for), with no read of
-   * the chat — the run cannot have settled before it was started.
+   * `?wait=true` on a run this request starts or resumes: listening from before its transition, the
+   * settling `chat.status` events after the transition's seq answer with no read of the chat. Seqs,
+   * not arrival order: the worker's events may arrive before the API's own.
    */
-  watchRun(chatId: string, runId: string): RunWatch {
-    let done = false;
-    let wake: (() => void) | null = null;
+  watch(chatId: string): ChatWatch {
+    let latest = 0; // the highest seq of a settling event heard
+    let waiting: { after: number; wake: () => void } | null = null;
     const unsubscribe = this.bus.subscribe((message) => {
-      if (done || message.kind !== 'events' || message.chatId !== chatId) return;
-      if (
-        message.events.some(
-          (e) => e.type === 'chat.status' && e.data.run_id === runId && settled(e.data.status as ChatStatus),
-        )
-      ) {
-        done = true;
-        unsubscribe();
-        wake?.();
-      }
+      if (message.kind !== 'events' || message.chatId !== chatId) return;
+      for (const e of message.events)
+        if (e.type === 'chat.status' && e.seq !== null && settled(e.data.status as ChatStatus))
+          latest = Math.max(latest, e.seq);
+      if (waiting && latest > waiting.after) waiting.wake();
     });
     return {
-      settled: (timeoutMs) =>
-        done
+      settledAfter: (seq, timeoutMs) =>
+        latest > seq
           ? Promise.resolve(true)
           : new Promise<boolean>((resolve) => {
-              const timer = setTimeout(() => resolve(false), timeoutMs);
-              wake = () => {
-                clearTimeout(timer);
-                resolve(true);
+              const timer = setTimeout(() => {
+                waiting = null;
+                resolve(false);
+              }, timeoutMs);
+              waiting = {
+                after: seq,
+                wake: () => {
+                  waiting = null;
+                  clearTimeout(timer);
+                  resolve(true);
+                },
               };
             }),
       stop: unsubscribe,

@@ -69,15 +69,24 @@ export const USE_CASE_PROVIDERS: Provider[] = [
   },
   {
     provide: AnswerInput,
-    inject: [MessageAdmission, RunsRepository, RUN_DISPATCHER, ChatAnnouncer, RunOutcomes, APP_CONFIG],
+    inject: [
+      MessageAdmission,
+      RunsRepository,
+      RUN_DISPATCHER,
+      ChatAnnouncer,
+      ChatWaiter,
+      RunOutcomes,
+      APP_CONFIG,
+    ],
     useFactory: (
       admission: MessageAdmission,
       runs: RunsRepository,
       dispatcher: RunDispatcher,
       announcer: ChatAnnouncer,
+      waiter: ChatWaiter,
       outcomes: RunOutcomes,
       config: AppConfig,
-    ) => new AnswerInput(admission, runs, dispatcher, announcer, outcomes, config.claimIdleMs),
+    ) => new AnswerInput(admission, runs, dispatcher, announcer, waiter, outcomes, config.claimIdleMs),
   },
   {
     provide: Converse,

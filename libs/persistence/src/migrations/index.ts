@@ -13,6 +13,7 @@ import { RunFailureKind1765900000000 } from './1765900000000-run-failure-kind';
 import { RunClaimFinishFunctions1766000000000 } from './1766000000000-run-claim-finish-functions';
 import { CommitFinalStep1766000000001 } from './1766000000001-commit-final-step';
 import { StartRunFunction1766100000000 } from './1766100000000-start-run-function';
+import { AnswerRunFunction1766100000001 } from './1766100000001-answer-run-function';
 
 /** Every migration in order; run on start-up. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RunClaimFinishFunctions1766000000000,
   CommitFinalStep1766000000001,
   StartRunFunction1766100000000,
+  AnswerRunFunction1766100000001,
 ];

@@ -59,14 +59,40 @@ export type StartRunResult =
   | { ok: false; reason: 'busy'; status: ChatStatus; activeRunId: string | null }
   | LimitReached;
 
-/** `admitAndStart`: `start`'s answers, and the admission's refusals (nothing was started or counted). */
-export type AdmittedStartResult =
-  | Exclude<StartRunResult, LimitReached>
+/** The refusals of a statement that admits the message it starts or resumes a run for: nothing was written. */
+export type AdmissionRefusal =
   | { ok: false; reason: 'insufficient_credits' }
   /** `plan`: the account's plan, whose monthly allowance is used up. */
   | { ok: false; reason: 'limit_reached'; plan: string }
   /** The caller's account does not exist (deleted since its key was checked). */
   | { ok: false; reason: 'no_account' };
+
+/** `admitAndStart`: `start`'s answers, and the admission's refusals. */
+export type AdmittedStartResult = Exclude<StartRunResult, LimitReached> | AdmissionRefusal;
+
+/** `admitAndAnswer`: `answer`'s answers, and the admission's refusals. */
+export type AdmittedAnswerResult = Exclude<AnswerResult, LimitReached> | AdmissionRefusal;
+
+/** What `conclave_answer_run` answers (rows as JSON). */
+type AnswerStatementResult =
+  | {
+      outcome: 'answered';
+      chat: Record<string, unknown>;
+      run: Record<string, unknown>;
+      events: Record<string, unknown>[];
+    }
+  | { outcome: 'claimed'; chat: Record<string, unknown> }
+  | { outcome: 'not_waiting'; status: ChatStatus }
+  | { outcome: 'wrong_kind'; expected: string }
+  | { outcome: 'limit_reached'; plan: string }
+  | { outcome: 'not_found' | 'insufficient_credits' | 'no_account' };
+
+/** The admission a start or answer statement applies: NULLs skip the credit check or the counting. */
+interface StatementAdmission {
+  minimumCredits: number | null;
+  monthlyLimits: Record<string, number> | null;
+  unlistedPlans: number;
+}
 
 /** What `conclave_start_run` answers (rows as JSON). */
 type StartStatementResult =
@@ -301,42 +327,24 @@ export class RunsRepository {
     seed: number,
     allowance?: MessageAllowance,
   ): Promise<StartRunResult> {
-    const result = await this.startStatement(scope, chatId, input, seed, randomUUID(), {
-      minimumCredits: null,
-      monthlyLimits: allowance ? {} : null,
-      unlistedPlans: allowance?.monthlyLimit ?? 0,
-    });
-    if (result.ok) return result;
-    switch (result.reason) {
-      case 'no_account':
-        return { ok: false, reason: 'not_found' }; // the chat's account is gone, and with it the chat
-      case 'limit_reached':
-        return { ok: false, reason: 'limit_reached' };
-      case 'insufficient_credits':
-        throw new Error('a start without a credit check refused for credits');
-      default:
-        return result;
-    }
+    return unadmitted(
+      await this.startStatement(scope, chatId, input, seed, randomUUID(), admittedBefore(allowance)),
+    );
   }
 
   /**
    * A user message admitted (the account's credits and the plan's monthly allowance, MessageAdmission's
    * rules given as `terms`) and its run started, in one round trip: `start` with the admission in the
-   * same statement. `runId` is the new run's id, known before it exists so a waiter can listen for it.
+   * same statement.
    */
   async admitAndStart(
     scope: Scope,
     chatId: string,
     input: RunInput,
     seed: number,
-    runId: string,
     terms: AdmissionTerms,
   ): Promise<AdmittedStartResult> {
-    return this.startStatement(scope, chatId, input, seed, runId, {
-      minimumCredits: terms.minimumCredits,
-      monthlyLimits: terms.monthlyLimits,
-      unlistedPlans: terms.unlistedPlans,
-    });
+    return this.startStatement(scope, chatId, input, seed, randomUUID(), terms);
   }
 
   /** `conclave_start_run` (migration 1766100000000) with the lifecycle's decision for each status it may start from. */
@@ -346,11 +354,7 @@ export class RunsRepository {
     input: RunInput,
     seed: number,
     runId: string,
-    admission: {
-      minimumCredits: number | null;
-      monthlyLimits: Record<string, number> | null;
-      unlistedPlans: number;
-    },
+    admission: StatementAdmission,
   ): Promise<AdmittedStartResult> {
     const decisions = Object.fromEntries(
       RUN_LIFECYCLE.start.chatFrom.map((status) => [status, decided(status, null, { type: 'start', runId })]),
@@ -456,42 +460,74 @@ export class RunsRepository {
     operator?: AnsweringOperator,
     allowance?: MessageAllowance,
   ): Promise<AnswerResult> {
-    return rollingBackOverLimit(this.db, async (tx) => {
-      const params: unknown[] = [chatId];
-      const [current] = await tx.query<ChatRow>(
-        `SELECT * FROM chats WHERE id = $1 AND ${scopeCondition(scope, params)} FOR UPDATE`,
-        params,
-      );
-      if (!current) return { ok: false as const, reason: 'not_found' as const };
-      const holder = operator ? activeClaim(current) : null;
-      if (holder && holder.key_id !== operator?.keyId)
-        return { ok: false as const, reason: 'claimed' as const, holder };
-      const rule = RUN_LIFECYCLE.answer;
-      if (!rule.chatFrom.includes(current.status) || !current.active_run_id)
-        return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
-      const expected = current.input_request?.kind === 'tool_outputs' ? 'tool_outputs' : 'text';
-      if (answer.kind !== expected) return { ok: false as const, reason: 'wrong_kind' as const, expected };
-      const [answered] = await tx.query<RunRow & { previous: RunStatus }>(
-        `UPDATE runs r SET status = $3, pending_answer = $2, input_expires_at = NULL,
-           answers = r.answers || jsonb_build_array($2::jsonb)
-         FROM (SELECT id, status FROM runs WHERE id = $1) p
-         WHERE r.id = p.id AND r.status IN ${statusList(rule.runFrom)} RETURNING r.*, p.status AS previous`,
-        [current.active_run_id, JSON.stringify(answer), rule.runTo],
-      );
-      if (!answered) return { ok: false as const, reason: 'not_waiting' as const, status: current.status };
-      if (allowance) await new UsageRepository(tx).countMessage(current.account_id, allowance);
-      const { previous, ...run } = answered;
-      const decision = decided(current.status, previous, { type: 'answer', runId: run.id });
-      const [chat] = await tx.query<ChatRow>(
-        `UPDATE chats SET status = $4, input_request = NULL, updated_at = now(),
-           claim_expires_at = CASE WHEN claim_key_id = $2 THEN now() + $3 * interval '1 millisecond'
-                                   ELSE claim_expires_at END
-         WHERE id = $1 RETURNING *`,
-        [chatId, holder ? operator?.keyId : null, operator?.claimIdleMs ?? 0, decision.chat],
-      );
-      const events = await EventsRepository.append(tx, chatId, decision.events);
-      return { ok: true as const, chat: { ...chat, last_seq: lastSeq(events) }, run, events };
-    });
+    return unadmitted(await this.answerStatement(scope, chatId, answer, operator, admittedBefore(allowance)));
+  }
+
+  /** `answer` with the message's admission (`terms`, see `admitAndStart`) in the same statement. */
+  async admitAndAnswer(
+    scope: Scope,
+    chatId: string,
+    answer: PendingAnswer,
+    operator: AnsweringOperator | undefined,
+    terms: AdmissionTerms,
+  ): Promise<AdmittedAnswerResult> {
+    return this.answerStatement(scope, chatId, answer, operator, terms);
+  }
+
+  /** `conclave_answer_run` (migration 1766100000001) with the lifecycle's decision for each status pair it may answer in. */
+  private async answerStatement(
+    scope: Scope,
+    chatId: string,
+    answer: PendingAnswer,
+    operator: AnsweringOperator | undefined,
+    admission: StatementAdmission,
+  ): Promise<AdmittedAnswerResult> {
+    // The run is the chat's active one, known only under the chat lock: decide() names a placeholder,
+    // and the statement writes the run's id into the events' `run_id`.
+    const rule = RUN_LIFECYCLE.answer;
+    const decisions: Record<string, unknown> = {};
+    for (const chat of rule.chatFrom)
+      for (const run of rule.runFrom)
+        if (run) decisions[`${chat}/${run}`] = decided(chat, run, { type: 'answer', runId: '' });
+    const now = new Date();
+    const [{ result }] = await this.db.query<{ result: AnswerStatementResult }>(
+      `SELECT conclave_answer_run($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) AS result`,
+      [
+        chatId,
+        scope.accountId,
+        scope.agentId,
+        JSON.stringify(answer),
+        operator?.keyId ?? null,
+        now,
+        operator?.claimIdleMs ?? 0,
+        JSON.stringify(decisions),
+        admission.minimumCredits,
+        admission.monthlyLimits && JSON.stringify(admission.monthlyLimits),
+        admission.unlistedPlans,
+      ],
+    );
+    switch (result.outcome) {
+      case 'answered':
+        return {
+          ok: true,
+          chat: chatFromJson(result.chat),
+          run: runFromJson(result.run),
+          events: result.events.map(eventFromJson),
+        };
+      case 'claimed': {
+        const holder = activeClaim(chatFromJson(result.chat), now.getTime());
+        if (!holder) throw new Error('a claim the statement found live is not');
+        return { ok: false, reason: 'claimed', holder };
+      }
+      case 'not_waiting':
+        return { ok: false, reason: 'not_waiting', status: result.status };
+      case 'wrong_kind':
+        return { ok: false, reason: 'wrong_kind', expected: result.expected };
+      case 'limit_reached':
+        return { ok: false, reason: 'limit_reached', plan: result.plan };
+      default:
+        return { ok: false, reason: result.outcome };
+    }
   }
 
   /** Takes (or renews) the lease of a run that is queued, or running with an expired lease. */
@@ -1000,6 +1036,28 @@ function sumUsage(messages: TranscriptMessage[], extra?: TokenUsage): TokenUsage
   );
 }
 
-function lastSeq(events: EventRow[]): number {
-  return events[events.length - 1]?.seq ?? 0;
+/** A start or answer whose message was admitted before (or is no end-user message): counted against `allowance` if given. */
+function admittedBefore(allowance?: MessageAllowance): StatementAdmission {
+  return {
+    minimumCredits: null,
+    monthlyLimits: allowance ? {} : null,
+    unlistedPlans: allowance?.monthlyLimit ?? 0,
+  };
+}
+
+/** A statement's answer as `start` and `answer` give it when the message was admitted before. */
+function unadmitted<T extends { ok: boolean }>(
+  result: T | AdmissionRefusal,
+): T | { ok: false; reason: 'not_found' } | LimitReached {
+  if (result.ok || !('reason' in result)) return result as T;
+  switch (result.reason) {
+    case 'no_account':
+      return { ok: false, reason: 'not_found' }; // the chat's account is gone, and with it the chat
+    case 'limit_reached':
+      return { ok: false, reason: 'limit_reached' };
+    case 'insufficient_credits':
+      throw new Error('a statement without a credit check refused for credits');
+    default:
+      return result as T;
+  }
 }

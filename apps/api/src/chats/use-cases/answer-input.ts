@@ -4,9 +4,11 @@ import {
   type Admitting,
   type Announcer,
   type Caller,
+  type ChatSettling,
   type Dispatcher,
   type LimitRefusal,
-  limitRefusal,
+  admissionRefused,
+  isAdmissionRefusal,
   type RunStore,
 } from './ports';
 import type { RunAccepted, RunOutcomes } from './run-outcome';
@@ -30,9 +32,10 @@ export type AnswerInputResult =
 export class AnswerInput {
   constructor(
     private readonly admission: Admitting,
-    private readonly runs: Pick<RunStore, 'answer'>,
+    private readonly runs: Pick<RunStore, 'admitAndAnswer'>,
     private readonly dispatcher: Dispatcher,
     private readonly announce: Announcer,
+    private readonly settling: Pick<ChatSettling, 'watch'>,
     private readonly outcomes: RunOutcomes,
     private readonly claimIdleMs: number,
   ) {}
@@ -47,22 +50,42 @@ export class AnswerInput {
     answer: PendingAnswer,
     options: { wait: boolean; asOperator?: boolean },
   ): Promise<AnswerInputResult> {
-    const admission = await this.admission.admit(caller.accountId);
-    if (!admission.ok) return admission;
     const operator = options.asOperator ? { keyId: caller.keyId, claimIdleMs: this.claimIdleMs } : undefined;
-    const result = await this.runs.answer(caller.scope, chatId, answer, operator, admission.allowance);
-    if (!result.ok) {
-      if (result.reason === 'limit_reached') return limitRefusal(admission);
-      if (result.reason === 'wrong_kind')
-        return {
-          ok: false,
-          reason: 'wrong_kind',
-          expected: result.expected === 'tool_outputs' ? 'tool_outputs' : 'text',
-        };
-      return result;
+    // Admitted and answered in one round trip; with `wait`, listening to the chat before the answer.
+    const watch = options.wait ? this.settling.watch(chatId) : undefined;
+    try {
+      const result = await this.runs.admitAndAnswer(
+        caller.scope,
+        chatId,
+        answer,
+        operator,
+        this.admission.terms,
+      );
+      if (!result.ok) {
+        if (isAdmissionRefusal(result)) return admissionRefused(this.admission, result);
+        switch (result.reason) {
+          case 'wrong_kind':
+            return {
+              ok: false,
+              reason: 'wrong_kind',
+              expected: result.expected === 'tool_outputs' ? 'tool_outputs' : 'text',
+            };
+          default:
+            return result;
+        }
+      }
+      this.announce.events(caller.accountId, chatId, result.events);
+      await this.dispatcher.dispatch(result.run.id, result.run);
+      return await this.outcomes.read(
+        caller,
+        chatId,
+        result.run.id,
+        result.chat.message_count,
+        options.wait,
+        watch && { chat: watch, after: result.chat.last_seq },
+      );
+    } finally {
+      watch?.stop();
     }
-    this.announce.events(caller.accountId, chatId, result.events);
-    await this.dispatcher.dispatch(result.run.id, result.run);
-    return this.outcomes.read(caller, chatId, result.run.id, result.chat.message_count, options.wait);
   }
 }

@@ -1,5 +1,6 @@
-import type { Scope } from '@conclave/domain';
+import { notFound, type Scope } from '@conclave/domain';
 import type {
+  AdmissionRefusal,
   AdmissionTerms,
   ChatsRepository,
   EventRow,
@@ -23,7 +24,14 @@ export interface Caller {
 
 export type RunStore = Pick<
   RunsRepository,
-  'start' | 'admitAndStart' | 'enqueue' | 'answer' | 'requestCancel' | 'finish' | 'getInScope'
+  | 'start'
+  | 'admitAndStart'
+  | 'enqueue'
+  | 'answer'
+  | 'admitAndAnswer'
+  | 'requestCancel'
+  | 'finish'
+  | 'getInScope'
 >;
 export type ChatStore = Pick<ChatsRepository, 'get' | 'messages' | 'runOutcome'>;
 export type UsageReader = Pick<UsageRepository, 'balance'>;
@@ -34,16 +42,19 @@ export interface ChatSettling {
   untilSettled(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean>;
   untilIdle(scope: Scope, chatId: string, timeoutMs: number): Promise<boolean>;
   /**
-   * Listens, from now on, for the run `runId` of the chat to leave `running` (pause for input or end):
-   * started before the run is, it needs no read of the chat to know it has not settled yet.
+   * Listens to the chat from now on: started before a run is started or resumed, it then knows
+   * whether the chat settled after that with no read of the chat.
    */
-  watchRun(chatId: string, runId: string): RunWatch;
+  watch(chatId: string): ChatWatch;
 }
 
-export interface RunWatch {
-  /** Resolves true once the run settled (at once if it already did), false when the time ran out first. */
-  settled(timeoutMs: number): Promise<boolean>;
-  /** Stops listening (the run was not started, or the answer no longer waits). */
+export interface ChatWatch {
+  /**
+   * Resolves true once a `chat.status` event later than `seq` (the request's own transition) says the
+   * chat settled — at once if one already came — and false when the time ran out first.
+   */
+  settledAfter(seq: number, timeoutMs: number): Promise<boolean>;
+  /** Stops listening. */
   stop(): void;
 }
 
@@ -86,4 +97,36 @@ export function limitRefusal(admission: Extract<Admission, { ok: true }>): Limit
     plan: admission.plan,
     limit: admission.allowance.monthlyLimit,
   };
+}
+
+/**
+ * What a family answers to a refusal of the statement that admitted the message (the use cases'
+ * refusals, the plan's limit named); an account deleted since its key was checked is a 404.
+ */
+export function isAdmissionRefusal(result: { ok: boolean; reason?: string }): result is AdmissionRefusal {
+  return (
+    !result.ok &&
+    (result.reason === 'no_account' ||
+      result.reason === 'limit_reached' ||
+      result.reason === 'insufficient_credits')
+  );
+}
+
+export function admissionRefused(
+  admission: Pick<Admitting, 'limitOf'>,
+  refusal: AdmissionRefusal,
+): { ok: false; reason: 'insufficient_credits' } | LimitRefusal {
+  switch (refusal.reason) {
+    case 'no_account':
+      throw notFound('Account');
+    case 'limit_reached':
+      return {
+        ok: false,
+        reason: 'limit_reached',
+        plan: refusal.plan,
+        limit: admission.limitOf(refusal.plan),
+      };
+    case 'insufficient_credits':
+      return refusal;
+  }
 }

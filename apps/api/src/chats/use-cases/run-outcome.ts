@@ -1,5 +1,5 @@
 import type { ChatRow, MessageRow, RunRow } from '@conclave/persistence';
-import type { Caller, ChatSettling, ChatStore, RunWatch } from './ports';
+import type { Caller, ChatSettling, ChatStore, ChatWatch } from './ports';
 
 /** A message accepted: the chat and its run as they are now, and (after a wait) what the run wrote. */
 export interface RunAccepted {
@@ -19,8 +19,8 @@ export class RunOutcomes {
   ) {}
 
   /**
-   * `wait`: wait for the run to settle first — with `watch` when the caller started listening for the
-   * run before starting it, else by watching the chat's status.
+   * `wait`: wait for the run to settle first — with `watch` when the caller started listening before
+   * its transition (whose last event is the chat's `last_seq` then), else by watching the chat's status.
    */
   async read(
     caller: Caller,
@@ -28,10 +28,10 @@ export class RunOutcomes {
     runId: string,
     messagesBefore: number,
     wait: boolean,
-    watch?: RunWatch,
+    watch?: { chat: ChatWatch; after: number },
   ): Promise<RunAccepted | { ok: false; reason: 'not_found' }> {
     if (wait) {
-      if (watch) await watch.settled(this.waitTimeoutMs);
+      if (watch) await watch.chat.settledAfter(watch.after, this.waitTimeoutMs);
       else await this.settling.untilSettled(caller.scope, chatId, this.waitTimeoutMs);
     }
     const outcome = await this.chats.runOutcome(caller.scope, chatId, runId, wait ? messagesBefore : null);

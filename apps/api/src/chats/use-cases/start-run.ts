@@ -1,5 +1,5 @@
-import { randomInt, randomUUID } from 'node:crypto';
-import { type ChatStatus, type InputRequest, notFound } from '@conclave/domain';
+import { randomInt } from 'node:crypto';
+import type { ChatStatus, InputRequest } from '@conclave/domain';
 import type { AdmittedStartResult, EnqueueRunResult, LimitReached, RunInput } from '@conclave/persistence';
 import type { CancelRun } from './cancel-run';
 import {
@@ -11,8 +11,10 @@ import {
   type Dispatcher,
   type LimitRefusal,
   limitRefusal,
+  admissionRefused,
+  isAdmissionRefusal,
   type RunStore,
-  type RunWatch,
+  type ChatWatch,
 } from './ports';
 import type { RunAccepted, RunOutcomes } from './run-outcome';
 
@@ -51,7 +53,6 @@ export class StartRun {
     private readonly outcomes: RunOutcomes,
     private readonly waitTimeoutMs: number,
     private readonly seed: () => number = () => randomInt(2 ** 31 - 1),
-    private readonly newRunId: () => string = randomUUID,
   ) {}
 
   async execute(
@@ -74,18 +75,10 @@ export class StartRun {
       if (!result.ok && result.reason === 'limit_reached') return limitRefusal(admission);
       return this.accepted(caller, chatId, result, options.wait);
     }
-    // Admitted and started in one round trip; with `wait`, listening for the run before it exists.
-    const runId = this.newRunId();
-    const watch = options.wait ? this.settling.watchRun(chatId, runId) : undefined;
+    // Admitted and started in one round trip; with `wait`, listening to the chat before the start.
+    const watch = options.wait ? this.settling.watch(chatId) : undefined;
     try {
-      const result = await this.runs.admitAndStart(
-        caller.scope,
-        chatId,
-        input,
-        seed,
-        runId,
-        this.admission.terms,
-      );
+      const result = await this.runs.admitAndStart(caller.scope, chatId, input, seed, this.admission.terms);
       return await this.accepted(caller, chatId, result, options.wait, watch);
     } finally {
       watch?.stop();
@@ -97,18 +90,11 @@ export class StartRun {
     chatId: string,
     result: AdmittedStartResult | Exclude<EnqueueRunResult, LimitReached>,
     wait: boolean,
-    watch?: RunWatch,
+    watch?: ChatWatch,
   ): Promise<StartRunResult> {
     if (!result.ok) {
-      switch (result.reason) {
-        case 'no_account':
-          throw notFound('Account');
-        case 'limit_reached':
-          return this.limitRefusal(result.plan);
-        case 'not_found':
-        case 'insufficient_credits':
-          return result;
-      }
+      if (isAdmissionRefusal(result)) return admissionRefused(this.admission, result);
+      if (result.reason === 'not_found') return result;
       const chat = await this.chats.get(caller.scope, chatId);
       return {
         ok: false,
@@ -129,12 +115,8 @@ export class StartRun {
       result.run.id,
       result.chat.message_count,
       started && wait,
-      watch,
+      watch && { chat: watch, after: result.chat.last_seq },
     );
     return outcome.ok ? { ...outcome, started } : outcome;
-  }
-
-  private limitRefusal(plan: string): LimitRefusal {
-    return { ok: false, reason: 'limit_reached', plan, limit: this.admission.limitOf(plan) };
   }
 }

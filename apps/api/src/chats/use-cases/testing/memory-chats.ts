@@ -3,6 +3,7 @@ import { type ChatStatus, type InputRequest, runIsIdle, type Scope, scopeOf } fr
 import { newRunRow } from '@conclave/persistence';
 import type {
   AdmissionTerms,
+  AdmittedAnswerResult,
   AdmittedStartResult,
   AnswerResult,
   ChatRow,
@@ -24,7 +25,7 @@ import type {
   ChatStore,
   Dispatcher,
   RunStore,
-  RunWatch,
+  ChatWatch,
 } from '../ports';
 
 /**
@@ -163,12 +164,11 @@ export class MemoryChats implements RunStore, ChatStore {
     chatId: string,
     input: RunInput,
     seed: number,
-    runId: string,
     terms: AdmissionTerms,
   ): Promise<AdmittedStartResult> {
     if (this.account.credits < terms.minimumCredits) return { ok: false, reason: 'insufficient_credits' };
     const monthlyLimit = terms.monthlyLimits[this.account.plan] ?? terms.unlistedPlans;
-    const started = await this.start(scope, chatId, input, seed, { monthlyLimit }, runId);
+    const started = await this.start(scope, chatId, input, seed, { monthlyLimit });
     return started.ok || started.reason !== 'limit_reached'
       ? started
       : { ok: false, reason: 'limit_reached', plan: this.account.plan };
@@ -180,7 +180,6 @@ export class MemoryChats implements RunStore, ChatStore {
     input: RunInput,
     seed: number,
     allowance?: MessageAllowance,
-    runId: string = randomUUID(),
   ): Promise<StartRunResult> {
     const chat = this.chats.get(chatId);
     if (!chat || !(await this.get(scope, chatId))) return { ok: false, reason: 'not_found' };
@@ -188,7 +187,7 @@ export class MemoryChats implements RunStore, ChatStore {
       return { ok: false, reason: 'busy', status: chat.status, activeRunId: chat.active_run_id };
     if (allowance && !this.count(chat.account_id, allowance)) return { ok: false, reason: 'limit_reached' };
     const previous = chat.status;
-    const run = this.addRun(chat, 'queued', { id: runId, input, seed });
+    const run = this.addRun(chat, 'queued', { input, seed });
     Object.assign(chat, {
       status: 'running',
       active_run_id: run.id,
@@ -248,6 +247,21 @@ export class MemoryChats implements RunStore, ChatStore {
       run: { ...run },
       events: [this.event(chat, 'running', 'wait_for_human_input', run.id)],
     };
+  }
+
+  async admitAndAnswer(
+    scope: Scope,
+    chatId: string,
+    answer: PendingAnswer,
+    operator: { keyId: string } | undefined,
+    terms: AdmissionTerms,
+  ): Promise<AdmittedAnswerResult> {
+    if (this.account.credits < terms.minimumCredits) return { ok: false, reason: 'insufficient_credits' };
+    const monthlyLimit = terms.monthlyLimits[this.account.plan] ?? terms.unlistedPlans;
+    const answered = await this.answer(scope, chatId, answer, operator, { monthlyLimit });
+    return answered.ok || answered.reason !== 'limit_reached'
+      ? answered
+      : { ok: false, reason: 'limit_reached', plan: this.account.plan };
   }
 
   async requestCancel(
@@ -378,8 +392,8 @@ export class ScriptedSettling implements ChatSettling {
   async untilIdle(scope: Scope, chatId: string): Promise<boolean> {
     return this.untilSettled(scope, chatId);
   }
-  watchRun(chatId: string): RunWatch {
-    return { settled: async () => this.settle(chatId), stop: () => undefined };
+  watch(chatId: string): ChatWatch {
+    return { settledAfter: async () => this.settle(chatId), stop: () => undefined };
   }
   private settle(chatId: string): boolean {
     this.waits += 1;

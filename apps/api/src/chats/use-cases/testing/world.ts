@@ -38,7 +38,7 @@ export function useCaseWorld(options: { now?: () => number } = {}) {
     WAIT_MS,
     () => 7,
   );
-  const answerInput = new AnswerInput(admission, store, dispatcher, announcer, outcomes, 60_000);
+  const answerInput = new AnswerInput(admission, store, dispatcher, announcer, settling, outcomes, 60_000);
   const converse = new Converse(
     startRun,
     answerInput,
