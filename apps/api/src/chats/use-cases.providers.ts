@@ -1,12 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@conclave/config';
-import {
-  AgentsRepository,
-  ChatsRepository,
-  FlowsRepository,
-  RunsRepository,
-  UsageRepository,
-} from '@conclave/persistence';
+import { ChatsRepository, FlowsRepository, RunsRepository, UsageRepository } from '@conclave/persistence';
 import { RUN_DISPATCHER, type RunDispatcher } from '@conclave/runtime';
 import { ChatAnnouncer } from './chat-announcer';
 import { ChatWaiter } from './chat-waiter';
@@ -94,7 +88,6 @@ export const USE_CASE_PROVIDERS: Provider[] = [
       StartRun,
       AnswerInput,
       ChatsRepository,
-      AgentsRepository,
       FlowsRepository,
       UsageRepository,
       ChatWaiter,
@@ -104,11 +97,10 @@ export const USE_CASE_PROVIDERS: Provider[] = [
       start: StartRun,
       answer: AnswerInput,
       chats: ChatsRepository,
-      agents: AgentsRepository,
       flows: FlowsRepository,
       usage: UsageRepository,
       waiter: ChatWaiter,
       config: AppConfig,
-    ) => new Converse(start, answer, chats, agents, flows, usage, waiter, config.waitTimeoutMs),
+    ) => new Converse(start, answer, chats, flows, usage, waiter, config.waitTimeoutMs),
   },
 ];

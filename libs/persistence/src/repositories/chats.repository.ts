@@ -83,6 +83,26 @@ export class ChatsRepository {
     return row ?? null;
   }
 
+  /**
+   * The chat and whether its agent is enabled (null: no agent, or it is gone), in one read: what a
+   * chatbot message checks first (Converse).
+   */
+  async getWithAgent(
+    scope: Scope,
+    id: string,
+  ): Promise<{ chat: ChatRow; agentEnabled: boolean | null } | null> {
+    const params: unknown[] = [id];
+    const [row] = await this.db.query<ChatRow & { agent_enabled: boolean | null }>(
+      `SELECT c.*, a.enabled AS agent_enabled FROM chats c
+       LEFT JOIN agents a ON a.id = c.agent_id AND a.account_id = c.account_id
+       WHERE c.id = $1 AND ${scopeCondition(scope, params, 'c')}`,
+      params,
+    );
+    if (!row) return null;
+    const { agent_enabled: agentEnabled, ...chat } = row;
+    return { chat, agentEnabled };
+  }
+
   async findByExternalId(scope: Scope, externalId: string): Promise<ChatRow | null> {
     const params: unknown[] = [externalId];
     const [row] = await this.db.query<ChatRow>(

@@ -1,5 +1,5 @@
 import { isProviderFailure } from '@conclave/domain';
-import type { AgentsRepository, ChatRow, FlowsRepository, MessageRow, RunRow } from '@conclave/persistence';
+import type { ChatRow, FlowsRepository, MessageRow, RunRow } from '@conclave/persistence';
 import { markersFor, withoutMarkers } from '../chatbot-text';
 import type { AnswerInput } from './answer-input';
 import type { Caller, ChatSettling, ChatStore, LimitRefusal, UsageReader } from './ports';
@@ -45,8 +45,7 @@ export class Converse {
   constructor(
     private readonly startRun: Pick<StartRun, 'execute'>,
     private readonly answerInput: Pick<AnswerInput, 'execute'>,
-    private readonly chats: Pick<ChatStore, 'get'>,
-    private readonly agents: Pick<AgentsRepository, 'get'>,
+    private readonly chats: Pick<ChatStore, 'getWithAgent'>,
     private readonly flows: Pick<FlowsRepository, 'get'>,
     private readonly usage: UsageReader,
     private readonly settling: ChatSettling,
@@ -59,12 +58,10 @@ export class Converse {
     const deadline = this.now() + this.waitTimeoutMs;
     const input = context ? { message, context } : { message };
     for (;;) {
-      const chat = await this.chats.get(caller.scope, chatId);
-      if (!chat) return { ok: false, reason: 'not_found' };
-      if (chat.agent_id) {
-        const agent = await this.agents.get(caller.scope, chat.agent_id);
-        if (agent && !agent.enabled) return { ok: false, reason: 'agent_disabled' };
-      }
+      const found = await this.chats.getWithAgent(caller.scope, chatId);
+      if (!found) return { ok: false, reason: 'not_found' };
+      const { chat, agentEnabled } = found;
+      if (agentEnabled === false) return { ok: false, reason: 'agent_disabled' };
       const remaining = deadline - this.now();
       if (remaining <= 0) return { ok: false, reason: 'still_answering' };
       if (chat.status === 'running') {

@@ -33,7 +33,7 @@ export type RunStore = Pick<
   | 'finish'
   | 'getInScope'
 >;
-export type ChatStore = Pick<ChatsRepository, 'get' | 'messages' | 'runOutcome'>;
+export type ChatStore = Pick<ChatsRepository, 'get' | 'getWithAgent' | 'messages' | 'runOutcome'>;
 export type UsageReader = Pick<UsageRepository, 'balance'>;
 export type Dispatcher = Pick<RunDispatcher, 'dispatch'>;
 

@@ -3,6 +3,7 @@ import { type ChatStatus, type InputRequest, runIsIdle, type Scope, scopeOf } fr
 import { newRunRow } from '@conclave/persistence';
 import type {
   AdmissionTerms,
+  AgentRow,
   AdmittedAnswerResult,
   AdmittedStartResult,
   AnswerResult,
@@ -39,6 +40,8 @@ export class MemoryChats implements RunStore, ChatStore {
   readonly transcript: MessageRow[] = [];
   /** End-user messages counted this month, per account. */
   readonly used = new Map<string, number>();
+  /** Agents by id (whether each is enabled); a chat's agent not here is gone. */
+  readonly agents = new Map<string, Pick<AgentRow, 'id' | 'enabled'>>();
   /** The callers' account (one is enough for the specs): its credit balance and plan. */
   readonly account = { credits: 100, plan: 'starter' };
 
@@ -136,6 +139,12 @@ export class MemoryChats implements RunStore, ChatStore {
     if (!chat || chat.account_id !== scope.accountId) return null;
     if (scope.agentId !== null && chat.agent_id !== scope.agentId) return null;
     return { ...chat };
+  }
+
+  async getWithAgent(scope: Scope, chatId: string) {
+    const chat = await this.get(scope, chatId);
+    if (!chat) return null;
+    return { chat, agentEnabled: chat.agent_id ? (this.agents.get(chat.agent_id)?.enabled ?? null) : null };
   }
 
   async messages(scope: Scope, chatId: string, options: { after?: number } = {}): Promise<MessageRow[]> {

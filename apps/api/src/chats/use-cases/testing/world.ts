@@ -1,4 +1,4 @@
-import type { AgentRow, FlowRow } from '@conclave/persistence';
+import type { FlowRow } from '@conclave/persistence';
 import { AnswerInput } from '../answer-input';
 import { CancelRun } from '../cancel-run';
 import { Converse } from '../converse';
@@ -21,7 +21,6 @@ export function useCaseWorld(options: { now?: () => number } = {}) {
   const announcer = new RecordingAnnouncer();
   const dispatcher = new RecordingDispatcher();
   const settling = new ScriptedSettling();
-  const agents = new Map<string, Pick<AgentRow, 'id' | 'enabled'>>();
   const flows = { get: async () => ({ spec: null }) as unknown as FlowRow };
   const usage = { balance: async () => admission.credits };
   const outcomes = new RunOutcomes(store, settling, WAIT_MS);
@@ -39,24 +38,14 @@ export function useCaseWorld(options: { now?: () => number } = {}) {
     () => 7,
   );
   const answerInput = new AnswerInput(admission, store, dispatcher, announcer, settling, outcomes, 60_000);
-  const converse = new Converse(
-    startRun,
-    answerInput,
-    store,
-    { get: async (_scope, id) => (agents.get(id) as AgentRow | undefined) ?? null },
-    flows,
-    usage,
-    settling,
-    WAIT_MS,
-    options.now,
-  );
+  const converse = new Converse(startRun, answerInput, store, flows, usage, settling, WAIT_MS, options.now);
   return {
     store,
     admission,
     announcer,
     dispatcher,
     settling,
-    agents,
+    agents: store.agents,
     cancelRun,
     startRun,
     answerInput,
