@@ -2,8 +2,9 @@ import type { Scope } from '@conclave/domain';
 
 /**
  * The SQL condition that confines rows of a table with `account_id` and `agent_id` columns (chats) to
- * a scope, appending its parameters to `params`. The only place the agent confinement is spelled in
- * SQL: repositories call it instead of writing `account_id = $n` by hand.
+ * a scope, appending its parameters to `params`. Repositories call it instead of writing
+ * `account_id = $n` by hand. The one other spelling is the plpgsql `conclave_lock_chat` (migration
+ * 1766100000001), which the one-statement start and answer use; a change of scope rules changes both.
  */
 export function scopeCondition(scope: Scope, params: unknown[], alias?: string): string {
   const column = (name: string) => (alias ? `${alias}.${name}` : name);
