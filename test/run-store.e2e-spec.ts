@@ -100,3 +100,55 @@ function postgresHarness(): RunStoreHarness {
 }
 
 describeRunStore('postgres', async () => postgresHarness());
+
+describe('PostgresRunStore group commit', () => {
+  const said = (content: string) => ({ sender: 'user', recipient: null, type: 'user' as const, content });
+  const step = (run: RunRow, content: string) => ({
+    run,
+    owner: 'a',
+    step: 0,
+    state: { v: 1 },
+    messages: [said(content)],
+    leaseMs: 60_000,
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  async function claimedRuns(n: number): Promise<RunRow[]> {
+    const h = postgresHarness();
+    const first = await h.queuedRun();
+    const all = [first];
+    while (all.length < n) all.push(await h.anotherRun(first));
+    for (const run of all) await h.store.claim(run.id, 'a', 60_000);
+    return all;
+  }
+
+  it('steps of one tick go to Postgres as one call', async () => {
+    const [a, b, c] = await claimedRuns(3);
+    const store = new PostgresRunStore(new RunsRepository(db));
+    const batches = jest.spyOn(RunsRepository.prototype, 'commitSteps');
+    const singles = jest.spyOn(RunsRepository.prototype, 'commitStep');
+    const committed = await Promise.all([a, b, c].map((run, i) => store.commitStep(step(run, `m${i}`))));
+    expect(committed.map((x) => x.messages.map((m) => m.content))).toEqual([['m0'], ['m1'], ['m2']]);
+    expect(batches).toHaveBeenCalledTimes(1);
+    expect(batches.mock.calls[0][0]).toHaveLength(3);
+    expect(singles).not.toHaveBeenCalled();
+  });
+
+  it('an item failing for another reason is rolled back alone and committed again alone: its caller gets the single commit’s error', async () => {
+    const [a, b] = await claimedRuns(2);
+    const store = new PostgresRunStore(new RunsRepository(db));
+    const singles = jest.spyOn(RunsRepository.prototype, 'commitStep');
+    const broken = { ...b, id: 'not-a-uuid' };
+    const [ok, failed] = await Promise.allSettled([
+      store.commitStep(step(a, 'fine')),
+      store.commitStep(step(broken, 'broken')),
+    ]);
+    expect(ok.status).toBe('fulfilled');
+    expect(failed.status === 'rejected' && String(failed.reason)).toMatch(/uuid/);
+    expect(singles).toHaveBeenCalledTimes(1);
+    expect(
+      (await db.query<MessageRow>(`SELECT * FROM messages WHERE chat_id = $1`, [b.chat_id])).length,
+    ).toBe(0);
+  });
+});

@@ -14,6 +14,7 @@ import { RunClaimFinishFunctions1766000000000 } from './1766000000000-run-claim-
 import { CommitFinalStep1766000000001 } from './1766000000001-commit-final-step';
 import { StartRunFunction1766100000000 } from './1766100000000-start-run-function';
 import { AnswerRunFunction1766100000001 } from './1766100000001-answer-run-function';
+import { CommitStepsBatch1766300000000 } from './1766300000000-commit-steps-batch';
 
 /** Every migration in order; run on start-up. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   CommitFinalStep1766000000001,
   StartRunFunction1766100000000,
   AnswerRunFunction1766100000001,
+  CommitStepsBatch1766300000000,
 ];

@@ -241,6 +241,75 @@ function committedOf(args: StepArgs, result: StepResult): Committed {
   return { messages: result.messages ?? [], events: result.events ?? [] };
 }
 
+/** What `conclave_commit_step` raises when the account cannot pay for a step. */
+const CREDITS_SQLSTATE = 'CN402';
+
+/** A step's `conclave_commit_step` arguments by name (the items of `conclave_commit_steps`). */
+interface StepInput {
+  run: string;
+  owner: string;
+  step: number;
+  state: Record<string, unknown>;
+  lease_ms: number;
+  consume_answer: boolean;
+  input_tokens: number;
+  output_tokens: number;
+  chat: string;
+  messages: unknown[];
+  leading_events: NewEvent[];
+  account: string | null;
+  credits: number;
+}
+
+/**
+ * Each message goes as its API object (`messageEventBody`); SQL adds id, seq, created_at. Credits are
+ * per message, all or nothing for the step.
+ */
+function stepInput(args: StepArgs): StepInput {
+  const usage = sumUsage(args.messages, args.extraUsage);
+  const credits = args.charge
+    ? stepCredits(args.messages, args.charge.rule, new Set(args.charge.executedToolCalls ?? []))
+    : [];
+  return {
+    run: args.run.id,
+    owner: args.owner,
+    step: args.step,
+    state: args.state,
+    lease_ms: args.leaseMs,
+    consume_answer: args.consumeAnswer ?? false,
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    chat: args.run.chat_id,
+    messages: args.messages.map((m, i) => ({
+      message: messageEventBody({ ...stored(m), chat_id: args.run.chat_id, run_id: args.run.id }),
+      credits: credits[i] ?? 0,
+      ...(args.checkpoints?.[i] ? { checkpoint: args.checkpoints[i] } : {}),
+    })),
+    leading_events: args.leadingEvents ?? [],
+    account: args.charge?.accountId ?? null,
+    credits: credits.reduce((a, b) => a + b, 0),
+  };
+}
+
+/** `StepInput` as `conclave_commit_step`'s STEP_PARAMS positional parameters. */
+function stepParams(input: StepInput): unknown[] {
+  return [
+    input.run,
+    input.owner,
+    input.step,
+    JSON.stringify(input.state),
+    input.lease_ms,
+    input.consume_answer,
+    input.input_tokens,
+    input.output_tokens,
+    input.chat,
+    JSON.stringify(input.messages),
+    JSON.stringify(input.leading_events),
+    input.account,
+    input.credits,
+  ];
+}
+
 /** One engine step to commit (`RunsRepository.commitStep`). */
 export interface StepArgs {
   run: Pick<RunRow, 'id' | 'chat_id'>;
@@ -639,43 +708,38 @@ export class RunsRepository {
   }
 
   /**
+   * Group commit: several runs' steps in one round trip (`conclave_commit_steps`, migration
+   * 1766300000000), each applied by `conclave_commit_step` in its own subtransaction, so one item's
+   * refusal leaves the others committed. One result per item, in order: what `commitStep` would have
+   * returned or thrown for it. An item that failed for another reason than the lease, the step guard or
+   * credits wrote nothing; it is committed again alone, so its caller gets what a single commit gives.
+   */
+  async commitSteps(items: StepArgs[]): Promise<PromiseSettledResult<Committed>[]> {
+    const [row] = await this.db.query<{ result: (StepResult | { error: string })[] }>(
+      `SELECT conclave_commit_steps($1) AS result`,
+      [JSON.stringify(items.map(stepInput))],
+    );
+    return Promise.allSettled(
+      row.result.map(async (result, i) => {
+        const args = items[i];
+        if (!('error' in result)) return committedOf(args, result);
+        if (result.error === CREDITS_SQLSTATE) throw new InsufficientCreditsError(args.charge!.accountId);
+        return this.commitStep(args);
+      }),
+    );
+  }
+
+  /**
    * One round trip carrying a step's `conclave_commit_step` parameters (see migration 1765800000000
-   * for the statement order and guards), then `extra`. Each message goes as its API object
-   * (`messageEventBody`); SQL adds id, seq, created_at.
+   * for the statement order and guards), then `extra`.
    */
   private async sendStep<T>(args: StepArgs, text: string, extra: unknown[]): Promise<T> {
-    const usage = sumUsage(args.messages, args.extraUsage);
-    const credits = args.charge
-      ? stepCredits(args.messages, args.charge.rule, new Set(args.charge.executedToolCalls ?? []))
-      : [];
-    const total = credits.reduce((a, b) => a + b, 0);
     try {
-      const [row] = await this.db.query<{ result: T }>(text, [
-        args.run.id,
-        args.owner,
-        args.step,
-        JSON.stringify(args.state),
-        args.leaseMs,
-        args.consumeAnswer ?? false,
-        usage.input_tokens,
-        usage.output_tokens,
-        args.run.chat_id,
-        JSON.stringify(
-          args.messages.map((m, i) => ({
-            message: messageEventBody({ ...stored(m), chat_id: args.run.chat_id, run_id: args.run.id }),
-            credits: credits[i] ?? 0,
-            ...(args.checkpoints?.[i] ? { checkpoint: args.checkpoints[i] } : {}),
-          })),
-        ),
-        JSON.stringify(args.leadingEvents ?? []),
-        args.charge?.accountId ?? null,
-        total,
-        ...extra,
-      ]);
+      const [row] = await this.db.query<{ result: T }>(text, [...stepParams(stepInput(args)), ...extra]);
       return row.result;
     } catch (err) {
       const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code;
-      if (code === 'CN402') throw new InsufficientCreditsError(args.charge!.accountId);
+      if (code === CREDITS_SQLSTATE) throw new InsufficientCreditsError(args.charge!.accountId);
       throw err;
     }
   }

@@ -7,14 +7,36 @@ import type {
   RunsRepository,
 } from '@conclave/persistence';
 import type { FinalStepCommit, InputWait, RunContext, RunStore, StepCommit } from './run-store';
+import { TickBatcher, type TickBatcherOptions } from './tick-batcher';
 import { toTranscriptMessage } from './transcript';
 
 /**
+ * Group commit of steps: at most 32 items a batch — each item is a subtransaction with its own xid,
+ * and past 64 of them in one transaction Postgres's per-backend subxid cache overflows, which slows
+ * every other session's snapshots. Two batches in flight keep the connection pool busy while one
+ * waits on its WAL flush.
+ */
+const STEP_BATCH: TickBatcherOptions = { maxBatch: 32, maxInFlight: 2 };
+
+/**
  * The run store on Postgres: each method is one `RunsRepository` transition (the SQL and its guards
- * live there; a step is one round trip through `conclave_commit_step`).
+ * live there). Steps ready in the same tick — several runs executing on this process — are group
+ * committed: one round trip and one WAL flush for all of them (`RunsRepository.commitSteps`), each
+ * caller getting its own step's result or error as from a single commit.
  */
 export class PostgresRunStore implements RunStore {
-  constructor(private readonly runs: RunsRepository) {}
+  private readonly steps: TickBatcher<StepCommit, Committed>;
+
+  constructor(
+    private readonly runs: RunsRepository,
+    stepBatch: TickBatcherOptions = STEP_BATCH,
+  ) {
+    this.steps = new TickBatcher(
+      (items) => runs.commitSteps(items),
+      (item) => runs.commitStep(item),
+      stepBatch,
+    );
+  }
 
   claim(
     runId: string,
@@ -50,7 +72,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   commitStep(args: StepCommit): Promise<Committed> {
-    return this.runs.commitStep(args);
+    return this.steps.submit(args);
   }
 
   commitFinalStep(args: FinalStepCommit): Promise<Committed & { finished: Finished | null }> {

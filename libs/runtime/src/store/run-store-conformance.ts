@@ -198,6 +198,60 @@ export function describeRunStore(name: string, factory: RunStoreFactory): void {
       });
     });
 
+    // Steps of several runs committed in the same tick: a store may write them together (the
+    // Postgres store group-commits them), but each caller gets what a commit of its step alone gives.
+    describe('steps committed together', () => {
+      it('one refused step fails only its caller; the others are written', async () => {
+        const run = await h.queuedRun();
+        const other = await h.anotherRun(run);
+        const third = await h.anotherRun(run);
+        for (const r of [run, other, third]) await h.store.claim(r.id, 'a', LEASE);
+        const [first, refused, last] = await Promise.allSettled([
+          commit(run, 'a', 0, [said('user', 'one', 'user')]),
+          commit(other, 'stranger', 0, [said('user', 'two', 'user')]),
+          commit(third, 'a', 0, [said('user', 'three', 'user')]),
+        ]);
+        expect(first).toMatchObject({ status: 'fulfilled', value: { messages: [{ content: 'one', seq: 1 }] } });
+        expect(refused.status === 'rejected' && refused.reason).toBeInstanceOf(LeaseLostError);
+        expect(last).toMatchObject({ status: 'fulfilled', value: { messages: [{ content: 'three', seq: 1 }] } });
+        expect(await h.messages(other.chat_id)).toEqual([]);
+        expect((await h.run(other.id)).step).toBe(0);
+        expect((await h.messages(third.chat_id)).map((m) => m.content)).toEqual(['three']);
+      });
+
+      it('two steps of one account, in the same tick, debit it in order: the one it cannot pay for writes nothing', async () => {
+        const run = await h.queuedRun({ credits: 1 });
+        const other = await h.anotherRun(run);
+        await h.store.claim(run.id, 'a', LEASE);
+        await h.store.claim(other.id, 'a', LEASE);
+        const charge = { accountId: run.account_id, rule: PER_MESSAGE };
+        const [paid, unpaid] = await Promise.allSettled([
+          commit(run, 'a', 0, [said('assistant', 'one')], { charge }),
+          commit(other, 'a', 0, [said('assistant', 'two')], { charge }),
+        ]);
+        expect(paid.status).toBe('fulfilled');
+        expect(unpaid.status === 'rejected' && unpaid.reason).toBeInstanceOf(InsufficientCreditsError);
+        expect(await h.balance(run.account_id)).toBe(0);
+        expect((await h.messages(run.chat_id)).map((m) => m.content)).toEqual(['one']);
+        expect(await h.messages(other.chat_id)).toEqual([]);
+        expect((await h.run(other.id)).step).toBe(0);
+      });
+
+      it('two steps of one run in the same tick are written in order, seqs dense', async () => {
+        const run = await h.queuedRun();
+        await h.store.claim(run.id, 'a', LEASE);
+        const [first, second] = await Promise.all([
+          commit(run, 'a', 0, [said('user', 'Hi', 'user')]),
+          commit(run, 'a', 1, [said('assistant', 'Hello')]),
+        ]);
+        expect(first.messages.map((m) => m.seq)).toEqual([1]);
+        expect(second.messages.map((m) => m.seq)).toEqual([2]);
+        expect(await h.run(run.id)).toMatchObject({ step: 2, state: { v: 1, step: 2 } });
+        const events = await h.events(run.chat_id);
+        expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      });
+    });
+
     describe('waiting for input', () => {
       it('the run gives up its lease; the chat shows the question; an answer queues the run again', async () => {
         const run = await h.queuedRun();
