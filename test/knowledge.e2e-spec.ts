@@ -412,7 +412,7 @@ describe('Knowledge bases', () => {
           await a.request('POST', '/agents', {
             name: 'x',
             flow_id: flowId,
-            knowledge_base_id: base.id.replace(/.$/, '0'),
+            knowledge_base_id: otherId(base.id),
           })
         ).status,
       ).toBe(404);
@@ -436,3 +436,8 @@ describe('Knowledge bases', () => {
     });
   });
 });
+
+/** A well-formed id that is not `id` (its last digit changed; `replace(/.$/, '0')` kept ids ending in 0). */
+function otherId(id: string): string {
+  return id.slice(0, -1) + (id.endsWith('0') ? '1' : '0');
+}
