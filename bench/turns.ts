@@ -42,6 +42,9 @@ async function main(): Promise<void> {
       SEED_DEMO: 'false',
       LOG_LEVEL: 'warn',
       WORKER_CONCURRENCY: String(CHATS),
+      // Every chat executing at once, on one account too: this bench measures the write path, not the
+      // per-account fairness cap (default 8), which would leave 56 of the 64 chats queued.
+      MAX_RUNS_PER_ACCOUNT: String(CHATS),
       RATE_LIMIT_PER_MINUTE: '1000000',
     };
     children.push(await start('dist/apps/api/src/main.js', env, /listening on/));
