@@ -35,10 +35,11 @@ export async function startProcess(
   let output = '';
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   await new Promise<void>((resolveReady, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${main} not ready in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // Not ready in time: the caller gets no handle to stop it, so it must not outlive the test.
+      child.kill('SIGKILL');
+      reject(new Error(`${main} not ready in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (ready.test(output)) {
