@@ -5,6 +5,7 @@ import type {
   RunStatus,
   StoredMessage,
   TokenUsage,
+  TranscriptMessage,
 } from '@conclave/domain';
 
 /** Row shapes as Postgres returns them (snake_case, timestamps as Date). */
@@ -171,4 +172,20 @@ export interface EventRow {
   type: string;
   data: Record<string, unknown>;
   created_at: Date;
+}
+
+/** A transcript message as its row holds it (the columns a step writes; the API object is built from them). */
+export function storedMessage(
+  m: TranscriptMessage,
+): Omit<StoredMessage, 'id' | 'seq' | 'created_at' | 'chat_id' | 'run_id'> {
+  return {
+    sender: m.sender,
+    recipient: m.recipient,
+    type: m.type,
+    content: m.content,
+    tool_calls: m.tool_calls?.length ? m.tool_calls : null,
+    tool_call_id: m.tool_call_id ?? null,
+    meta: m.meta ?? {},
+    usage: m.usage ?? null,
+  };
 }

@@ -17,13 +17,20 @@ import {
   type RunStatus,
   type Scope,
   type TokenUsage,
-  type StoredMessage,
   type TranscriptMessage,
 } from '@conclave/domain';
 import type { Database, Sql } from '../database';
 import { isUniqueViolation } from '../database';
 import { chatFromJson, eventFromJson, runFromJson } from '../json-rows';
-import type { ChatRow, EventRow, MessageRow, PendingAnswer, RunInput, RunRow } from '../rows';
+import {
+  type ChatRow,
+  type EventRow,
+  type MessageRow,
+  type PendingAnswer,
+  type RunInput,
+  type RunRow,
+  storedMessage,
+} from '../rows';
 import { activeClaim, type ClaimHolder } from './claims.repository';
 import { scopeCondition } from '../scope-filter';
 import { statusList } from '../status-sql';
@@ -281,7 +288,7 @@ function stepInput(args: StepArgs): StepInput {
     output_tokens: usage.output_tokens,
     chat: args.run.chat_id,
     messages: args.messages.map((m, i) => ({
-      message: messageEventBody({ ...stored(m), chat_id: args.run.chat_id, run_id: args.run.id }),
+      message: messageEventBody({ ...storedMessage(m), chat_id: args.run.chat_id, run_id: args.run.id }),
       credits: credits[i] ?? 0,
       ...(args.checkpoints?.[i] ? { checkpoint: args.checkpoints[i] } : {}),
     })),
@@ -1067,22 +1074,6 @@ function decided(
   if (!decision.ok)
     throw new Error(`run lifecycle: ${event.type} from chat ${chat}, run ${run} passed the SQL guard`);
   return decision;
-}
-
-/** A transcript message as its row will hold it (what the API object is built from). */
-function stored(
-  m: TranscriptMessage,
-): Omit<StoredMessage, 'id' | 'seq' | 'created_at' | 'chat_id' | 'run_id'> {
-  return {
-    sender: m.sender,
-    recipient: m.recipient,
-    type: m.type,
-    content: m.content,
-    tool_calls: m.tool_calls?.length ? m.tool_calls : null,
-    tool_call_id: m.tool_call_id ?? null,
-    meta: m.meta ?? {},
-    usage: m.usage ?? null,
-  };
 }
 
 function sumUsage(messages: TranscriptMessage[], extra?: TokenUsage): TokenUsage {

@@ -13,6 +13,7 @@ import {
   type PendingAnswer,
   type RunInput,
   type RunRow,
+  storedMessage,
 } from '@conclave/persistence';
 import { toTranscriptMessage } from './transcript';
 import type { FinalStepCommit, InputWait, RunContext, RunStore, StepCommit } from './run-store';
@@ -159,14 +160,7 @@ export class MemoryRunStore implements RunStore {
         chat_id: chat.id,
         seq: chat.message_count,
         run_id: run.id,
-        sender: m.sender,
-        recipient: m.recipient,
-        type: m.type,
-        content: m.content,
-        tool_calls: m.tool_calls?.length ? m.tool_calls : null,
-        tool_call_id: m.tool_call_id ?? null,
-        meta: m.meta ?? {},
-        usage: m.usage ?? null,
+        ...storedMessage(m),
         credits: String(credits[i] ?? 0),
         created_at: now,
       };
